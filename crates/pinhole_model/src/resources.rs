@@ -1,0 +1,470 @@
+//! The AWS resources, as the engines need them.
+
+use crate::addr::Protocol;
+use crate::ids::*;
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Where a resource came from in the input: file and JSON path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub path: String,
+}
+
+/// Tags, sorted by key.
+pub type Tags = Vec<(String, String)>;
+
+pub fn name_tag(tags: &Tags) -> Option<&str> {
+    tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.as_str())
+}
+
+#[derive(Clone, Debug)]
+pub struct Vpc {
+    pub id: VpcId,
+    pub account: AccountId,
+    pub region: String,
+    /// Associated IPv4 and IPv6 CIDR blocks.
+    pub cidrs: Vec<IpNet>,
+    pub tags: Tags,
+    pub is_default: bool,
+    pub subnets: Vec<SubnetIx>,
+    pub main_route_table: Option<RtbIx>,
+    pub default_acl: Option<AclIx>,
+    pub internet_gateway: Option<IgwIx>,
+    pub origin: Origin,
+}
+
+impl Vpc {
+    pub fn contains(&self, a: IpAddr) -> bool {
+        self.cidrs.iter().any(|c| c.contains(&a))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub id: SubnetId,
+    pub vpc: VpcIx,
+    pub account: AccountId,
+    pub az: String,
+    /// The zone id (`use1-az1`): the same physical zone in every account.
+    pub az_id: Option<String>,
+    pub cidrs: Vec<IpNet>,
+    pub tags: Tags,
+    pub map_public_ip: bool,
+    /// Explicit association, else the VPC's main table.
+    pub route_table: Option<RtbIx>,
+    /// Explicit association, else the VPC's default NACL.
+    pub network_acl: Option<AclIx>,
+    pub origin: Origin,
+}
+
+impl Subnet {
+    pub fn contains(&self, a: IpAddr) -> bool {
+        self.cidrs.iter().any(|c| c.contains(&a))
+    }
+    /// The zone key used to compare AZs across accounts: the zone id when known.
+    pub fn zone(&self) -> &str {
+        self.az_id.as_deref().unwrap_or(&self.az)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteDest {
+    Cidr(IpNet),
+    PrefixList(PrefixListId, Option<PlIx>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteTarget {
+    Local,
+    InternetGateway(InternetGatewayId),
+    EgressOnlyInternetGateway(String),
+    NatGateway(NatGatewayId),
+    Peering(VpcPeeringConnectionId),
+    TransitGateway(TransitGatewayId),
+    VpcEndpoint(VpcEndpointId),
+    NetworkInterface(NetworkInterfaceId),
+    Instance(InstanceId),
+    VirtualPrivateGateway(String),
+    /// Carrier, local or core-network gateways and other targets pinhole does not follow.
+    Other(String),
+}
+
+impl RouteTarget {
+    pub fn id(&self) -> &str {
+        match self {
+            RouteTarget::Local => "local",
+            RouteTarget::InternetGateway(i) => i.as_str(),
+            RouteTarget::EgressOnlyInternetGateway(i) => i,
+            RouteTarget::NatGateway(i) => i.as_str(),
+            RouteTarget::Peering(i) => i.as_str(),
+            RouteTarget::TransitGateway(i) => i.as_str(),
+            RouteTarget::VpcEndpoint(i) => i.as_str(),
+            RouteTarget::NetworkInterface(i) => i.as_str(),
+            RouteTarget::Instance(i) => i.as_str(),
+            RouteTarget::VirtualPrivateGateway(i) => i,
+            RouteTarget::Other(i) => i,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteState {
+    Active,
+    Blackhole,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RouteOrigin {
+    /// Created by the route table (local) or by an endpoint association.
+    Auto,
+    Static,
+    Propagated,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub dest: RouteDest,
+    pub target: RouteTarget,
+    pub state: RouteState,
+    pub origin: RouteOrigin,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    pub id: RouteTableId,
+    pub vpc: VpcIx,
+    pub tags: Tags,
+    pub main: bool,
+    pub routes: Vec<Route>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleAction {
+    Allow,
+    Deny,
+}
+
+#[derive(Clone, Debug)]
+pub struct AclEntry {
+    /// 1..=32766 for user rules; 32767/32768 for the built-in `*` deny.
+    pub rule_number: u32,
+    pub action: RuleAction,
+    pub protocol: Protocol,
+    pub cidr: IpNet,
+    /// Destination port range (TCP/UDP); `None` means all ports.
+    pub ports: Option<(u16, u16)>,
+    /// ICMP type and code; -1 means any.
+    pub icmp: Option<(i32, i32)>,
+}
+
+impl AclEntry {
+    pub fn is_default_deny(&self) -> bool {
+        self.rule_number >= 32767
+    }
+    /// Console-style label: `100 TCP [22-22] 0.0.0.0/0 ALLOW`, `* ALL 0.0.0.0/0 DENY`.
+    pub fn label(&self) -> String {
+        let num = if self.is_default_deny() { "*".to_string() } else { self.rule_number.to_string() };
+        let ports = match (self.protocol, self.ports, self.icmp) {
+            (Protocol::Num(6 | 17), Some((a, b)), _) => format!(" [{a}-{b}]"),
+            (Protocol::Num(1 | 58), _, Some((t, c))) => format!(" [type {t} code {c}]"),
+            _ => String::new(),
+        };
+        let act = match self.action {
+            RuleAction::Allow => "ALLOW",
+            RuleAction::Deny => "DENY",
+        };
+        format!("{num} {}{ports} {} {act}", self.protocol, self.cidr)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkAcl {
+    pub id: NetworkAclId,
+    pub vpc: VpcIx,
+    pub tags: Tags,
+    pub is_default: bool,
+    /// Sorted by ascending rule number; always ends with the built-in deny entries.
+    pub inbound: Vec<AclEntry>,
+    pub outbound: Vec<AclEntry>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(IpNet),
+    PrefixList(PrefixListId),
+    /// A group reference, possibly in another account (`123456789012/sg-…`) or across peering.
+    Group { group: SecurityGroupId, account: Option<AccountId>, peering: Option<VpcPeeringConnectionId> },
+}
+
+#[derive(Clone, Debug)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    /// Port range for TCP/UDP; `None` means all.
+    pub ports: Option<(u16, u16)>,
+    /// ICMP type and code; -1 means any.
+    pub icmp: Option<(i32, i32)>,
+    pub peer: SgPeer,
+    pub description: Option<String>,
+}
+
+impl SgRule {
+    /// Console-style label: `tcp 3306 from 10.10.1.50/32`.
+    pub fn label(&self, inbound: bool) -> String {
+        let proto = match self.protocol {
+            Protocol::All => "all traffic".to_string(),
+            Protocol::Num(n) => crate::addr::proto_name(n),
+        };
+        let ports = match (self.protocol, self.ports, self.icmp) {
+            (Protocol::All, _, _) => String::new(),
+            (_, Some((a, b)), _) if a == b => format!(" {a}"),
+            (_, Some((a, b)), _) => format!(" {a}-{b}"),
+            (_, None, Some((t, c))) if t >= 0 => {
+                if c >= 0 { format!(" type {t} code {c}") } else { format!(" type {t}") }
+            }
+            (Protocol::Num(6 | 17), None, _) => " all ports".to_string(),
+            _ => String::new(),
+        };
+        let peer = match &self.peer {
+            SgPeer::Cidr(c) => c.to_string(),
+            SgPeer::PrefixList(p) => p.to_string(),
+            SgPeer::Group { group, account: Some(a), .. } => format!("{a}/{group}"),
+            SgPeer::Group { group, .. } => group.to_string(),
+        };
+        let dir = if inbound { "from" } else { "to" };
+        format!("{proto}{ports} {dir} {peer}")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityGroup {
+    pub id: SecurityGroupId,
+    pub vpc: Option<VpcIx>,
+    pub account: AccountId,
+    pub group_name: String,
+    pub tags: Tags,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+    pub origin: Origin,
+}
+
+/// What an ENI belongs to: decides its client port range and how it treats traffic.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EniKind {
+    Instance,
+    NatGateway,
+    Lambda,
+    Rds,
+    LoadBalancer,
+    VpcEndpoint,
+    TransitGateway,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct PrivateIp {
+    pub addr: IpAddr,
+    pub primary: bool,
+    /// Public or Elastic IP mapped 1:1 to this private address by the internet gateway.
+    pub public: Option<Ipv4Addr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkInterface {
+    pub id: NetworkInterfaceId,
+    pub subnet: SubnetIx,
+    pub vpc: VpcIx,
+    pub account: AccountId,
+    pub kind: EniKind,
+    pub private_ips: Vec<PrivateIp>,
+    pub ipv6: Vec<IpAddr>,
+    pub groups: Vec<SgIx>,
+    pub source_dest_check: bool,
+    pub instance: Option<InstanceIx>,
+    pub description: String,
+    pub status: String,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+
+impl NetworkInterface {
+    pub fn public_for(&self, private: IpAddr) -> Option<Ipv4Addr> {
+        self.private_ips.iter().find(|p| p.addr == private).and_then(|p| p.public)
+    }
+    pub fn primary_ip(&self) -> Option<IpAddr> {
+        self.private_ips.iter().find(|p| p.primary).or(self.private_ips.first()).map(|p| p.addr)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub id: InstanceId,
+    pub state: String,
+    pub windows: bool,
+    pub enis: Vec<EniIx>,
+    pub tags: Tags,
+}
+
+impl Instance {
+    pub fn running(&self) -> bool {
+        self.state == "running"
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct InternetGateway {
+    pub id: InternetGatewayId,
+    /// VPCs it is attached to (attachment state `available` or `attached`).
+    pub vpcs: Vec<VpcIx>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug)]
+pub struct NatGateway {
+    pub id: NatGatewayId,
+    pub vpc: VpcIx,
+    pub subnet: SubnetIx,
+    pub state: String,
+    pub public: bool,
+    pub private_ips: Vec<IpAddr>,
+    pub public_ips: Vec<Ipv4Addr>,
+    pub eni: Option<EniIx>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeeringSide {
+    pub vpc_id: VpcId,
+    pub vpc: Option<VpcIx>,
+    pub account: Option<AccountId>,
+    pub region: Option<String>,
+    pub cidrs: Vec<IpNet>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpcPeeringConnection {
+    pub id: VpcPeeringConnectionId,
+    pub status: String,
+    pub requester: PeeringSide,
+    pub accepter: PeeringSide,
+    pub tags: Tags,
+}
+
+impl VpcPeeringConnection {
+    /// The other side, seen from `vpc`.
+    pub fn peer_of(&self, vpc: &VpcId) -> Option<&PeeringSide> {
+        if &self.requester.vpc_id == vpc {
+            Some(&self.accepter)
+        } else if &self.accepter.vpc_id == vpc {
+            Some(&self.requester)
+        } else {
+            None
+        }
+    }
+    pub fn active(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PrefixList {
+    pub id: PrefixListId,
+    pub name: String,
+    pub cidrs: Vec<IpNet>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VpcEndpointKind {
+    Gateway,
+    Interface,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct VpcEndpoint {
+    pub id: VpcEndpointId,
+    pub kind: VpcEndpointKind,
+    pub vpc: VpcIx,
+    pub service: String,
+    pub state: String,
+    pub route_tables: Vec<RouteTableId>,
+    pub enis: Vec<NetworkInterfaceId>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitGateway {
+    pub id: TransitGatewayId,
+    pub account: AccountId,
+    pub region: String,
+    pub state: String,
+    pub sg_referencing: bool,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TgwAttachmentKind {
+    Vpc,
+    Peering,
+    Vpn,
+    DirectConnect,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct TgwAttachment {
+    pub id: TransitGatewayAttachmentId,
+    pub tgw: TransitGatewayId,
+    pub kind: TgwAttachmentKind,
+    pub resource_id: String,
+    pub vpc: Option<VpcIx>,
+    /// One subnet per AZ for VPC attachments.
+    pub subnets: Vec<SubnetIx>,
+    pub state: String,
+    pub association: Option<TgwRtbIx>,
+    pub appliance_mode: bool,
+    pub sg_referencing: bool,
+    pub tags: Tags,
+}
+
+impl TgwAttachment {
+    pub fn available(&self) -> bool {
+        self.state == "available"
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum TgwRouteTarget {
+    Attachments(Vec<TgwAttIx>),
+    Blackhole,
+}
+
+#[derive(Clone, Debug)]
+pub struct TgwRoute {
+    pub dest: IpNet,
+    pub target: TgwRouteTarget,
+    pub origin: RouteOrigin,
+}
+
+#[derive(Clone, Debug)]
+pub struct TgwRouteTable {
+    pub id: TransitGatewayRouteTableId,
+    pub tgw: TransitGatewayId,
+    pub routes: Vec<TgwRoute>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug)]
+pub struct DbInstance {
+    pub id: DbInstanceId,
+    pub engine: String,
+    pub status: String,
+    pub port: Option<u16>,
+    pub endpoint: Option<String>,
+    pub vpc: Option<VpcIx>,
+    /// The instance's ENIs (primary first, then a Multi-AZ standby when found).
+    pub enis: Vec<EniIx>,
+}

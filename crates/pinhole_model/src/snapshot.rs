@@ -1,0 +1,136 @@
+//! The snapshot: every resource of a set of accounts and regions, with look-up indices.
+
+use crate::ids::*;
+use crate::resources::*;
+use rustc_hash::FxHashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Something in the input pinhole read but does not model, or had to guess about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Warning {
+    pub file: String,
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub enis: Vec<NetworkInterface>,
+    pub instances: Vec<Instance>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub peerings: Vec<VpcPeeringConnection>,
+    pub prefix_lists: Vec<PrefixList>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub transit_gateways: Vec<TransitGateway>,
+    pub tgw_attachments: Vec<TgwAttachment>,
+    pub tgw_route_tables: Vec<TgwRouteTable>,
+    pub db_instances: Vec<DbInstance>,
+    pub warnings: Vec<Warning>,
+    pub index: Index,
+}
+
+/// Id → arena index maps and address indices, built once after loading.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub vpc: FxHashMap<String, VpcIx>,
+    pub subnet: FxHashMap<String, SubnetIx>,
+    pub route_table: FxHashMap<String, RtbIx>,
+    pub acl: FxHashMap<String, AclIx>,
+    pub sg: FxHashMap<String, SgIx>,
+    pub eni: FxHashMap<String, EniIx>,
+    pub instance: FxHashMap<String, InstanceIx>,
+    pub igw: FxHashMap<String, IgwIx>,
+    pub nat: FxHashMap<String, NatIx>,
+    pub pcx: FxHashMap<String, PcxIx>,
+    pub prefix_list: FxHashMap<String, PlIx>,
+    pub vpce: FxHashMap<String, VpceIx>,
+    pub tgw: FxHashMap<String, TgwIx>,
+    pub tgw_attachment: FxHashMap<String, TgwAttIx>,
+    pub tgw_route_table: FxHashMap<String, TgwRtbIx>,
+    pub db: FxHashMap<String, DbIx>,
+    /// Private IP → ENIs holding it (several when VPCs overlap).
+    pub private_ip: FxHashMap<IpAddr, Vec<EniIx>>,
+    /// Public IPv4 → the ENI and private address it maps to.
+    pub public_ip: FxHashMap<Ipv4Addr, (EniIx, IpAddr)>,
+}
+
+impl Snapshot {
+    pub fn vpc(&self, i: VpcIx) -> &Vpc {
+        &self.vpcs[i.ix()]
+    }
+    pub fn subnet(&self, i: SubnetIx) -> &Subnet {
+        &self.subnets[i.ix()]
+    }
+    pub fn rtb(&self, i: RtbIx) -> &RouteTable {
+        &self.route_tables[i.ix()]
+    }
+    pub fn acl(&self, i: AclIx) -> &NetworkAcl {
+        &self.network_acls[i.ix()]
+    }
+    pub fn sg(&self, i: SgIx) -> &SecurityGroup {
+        &self.security_groups[i.ix()]
+    }
+    pub fn eni(&self, i: EniIx) -> &NetworkInterface {
+        &self.enis[i.ix()]
+    }
+    pub fn nat(&self, i: NatIx) -> &NatGateway {
+        &self.nat_gateways[i.ix()]
+    }
+
+    /// The subnet of `vpc` whose CIDR holds `a`.
+    pub fn subnet_of(&self, vpc: VpcIx, a: IpAddr) -> Option<SubnetIx> {
+        self.vpc(vpc).subnets.iter().copied().find(|&s| self.subnet(s).contains(a))
+    }
+
+    /// ENIs holding private address `a`.
+    pub fn enis_at(&self, a: IpAddr) -> &[EniIx] {
+        self.index.private_ip.get(&a).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The ENI in `vpc` holding private address `a`.
+    pub fn eni_in_vpc(&self, vpc: VpcIx, a: IpAddr) -> Option<EniIx> {
+        self.enis_at(a).iter().copied().find(|&e| self.eni(e).vpc == vpc)
+    }
+
+    /// Whether the ENI can carry traffic: its instance (if any) is running.
+    pub fn eni_live(&self, e: EniIx) -> bool {
+        match self.eni(e).instance {
+            Some(i) => self.instances[i.ix()].running(),
+            None => true,
+        }
+    }
+
+    /// `Name` tag, else the id: how explanations name a resource.
+    pub fn display_name(tags: &Tags, id: &str) -> String {
+        match name_tag(tags) {
+            Some(n) => format!("{id} ({n})"),
+            None => id.to_string(),
+        }
+    }
+
+    /// Rebuild the address indices from the ENIs.
+    pub fn rebuild_address_index(&mut self) {
+        let mut private: FxHashMap<IpAddr, Vec<EniIx>> = FxHashMap::default();
+        let mut public: FxHashMap<Ipv4Addr, (EniIx, IpAddr)> = FxHashMap::default();
+        for (i, e) in self.enis.iter().enumerate() {
+            let ix = EniIx::from_usize(i);
+            for p in &e.private_ips {
+                private.entry(p.addr).or_default().push(ix);
+                if let Some(pub_ip) = p.public {
+                    public.entry(pub_ip).or_insert((ix, p.addr));
+                }
+            }
+            for a in &e.ipv6 {
+                private.entry(*a).or_default().push(ix);
+            }
+        }
+        self.index.private_ip = private;
+        self.index.public_ip = public;
+    }
+}
