@@ -1,1 +1,162 @@
-fn main() {}
+//! The `pinhole` command line: thin over the ingest and engine crates.
+
+mod demo;
+mod query;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pinhole_engine::{Options, Question, resolve_endpoint};
+use pinhole_model::{Protocol, Snapshot};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "pinhole", version, about = "Design, verify and audit segmented multi-account AWS networks offline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Clone)]
+struct EngineArgs {
+    /// Source-port range of Linux EC2 clients, e.g. 32768-60999 (Windows instances use 49152-65535)
+    #[arg(long, value_name = "LO-HI", default_value = "32768-60999", value_parser = parse_range)]
+    linux_ephemeral: (u16, u16),
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bundled seed network: its pinhole, the bug in it, and the corrected variant
+    Demo,
+    /// The network at a glance: accounts, VPCs, subnets, gateways, peerings
+    Summary {
+        /// A describe-* snapshot: a directory tree or one JSON file
+        snapshot: PathBuf,
+    },
+    /// Follow one connection, request and reply, hop by hop
+    Trace {
+        snapshot: PathBuf,
+        /// Client: an IP address, instance id, ENI id or RDS instance identifier
+        #[arg(long)]
+        from: String,
+        /// Server: an IP address, instance id, ENI id or RDS instance identifier
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "tcp", value_parser = parse_proto)]
+        proto: u8,
+        /// Destination port (TCP/UDP)
+        #[arg(long)]
+        port: Option<u16>,
+        /// A fixed client source port (default: the client kind's ephemeral range)
+        #[arg(long)]
+        src_port: Option<u16>,
+        /// ICMP type (default 8, echo) and code
+        #[arg(long)]
+        icmp_type: Option<u8>,
+        #[arg(long)]
+        icmp_code: Option<u8>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
+    Query {
+        snapshot: PathBuf,
+        /// A JSON Lines file of questions, or - for standard input
+        #[arg(long)]
+        flows: String,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+}
+
+fn parse_range(s: &str) -> Result<(u16, u16), String> {
+    let (a, b) = s.split_once('-').ok_or_else(|| format!("expected LO-HI, got `{s}`"))?;
+    let lo: u16 = a.trim().parse().map_err(|_| format!("`{a}` is not a port"))?;
+    let hi: u16 = b.trim().parse().map_err(|_| format!("`{b}` is not a port"))?;
+    if lo > hi {
+        return Err(format!("range `{s}` is empty"));
+    }
+    Ok((lo, hi))
+}
+
+pub(crate) fn parse_proto(s: &str) -> Result<u8, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "tcp" => Ok(Protocol::TCP),
+        "udp" => Ok(Protocol::UDP),
+        "icmp" => Ok(Protocol::ICMP),
+        "icmpv6" => Ok(Protocol::ICMPV6),
+        other => other.parse::<u8>().map_err(|_| format!("expected tcp, udp, icmp or a protocol number, got `{s}`")),
+    }
+}
+
+pub(crate) fn load(path: &Path) -> Result<Snapshot, String> {
+    pinhole_ingest::load_path(path).map_err(|e| format!("error: {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Demo) {
+        Command::Demo => demo::run(),
+        Command::Summary { snapshot } => load(&snapshot).map(|s| {
+            print!("{}", render::summary(&s));
+            ExitCode::SUCCESS
+        }),
+        Command::Trace { snapshot, from, to, proto, port, src_port, icmp_type, icmp_code, format, engine } => {
+            run_trace(&snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine)
+        }
+        Command::Query { snapshot, flows, engine } => query::run(&snapshot, &flows, &Options { linux_ephemeral: engine.linux_ephemeral }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_trace(
+    snapshot: &Path,
+    from: &str,
+    to: &str,
+    proto: u8,
+    port: Option<u16>,
+    src_port: Option<u16>,
+    icmp_type: Option<u8>,
+    icmp_code: Option<u8>,
+    format: Format,
+    engine: &EngineArgs,
+) -> Result<ExitCode, String> {
+    let snap = load(snapshot)?;
+    let src = resolve_endpoint(&snap, from).map_err(|e| format!("error: --from: {e}"))?;
+    let dst = resolve_endpoint(&snap, to).map_err(|e| format!("error: --to: {e}"))?;
+    if (proto == Protocol::TCP || proto == Protocol::UDP) && port.is_none() {
+        return Err("error: --port is required for tcp and udp".into());
+    }
+    let q = Question { src: src.addr, dst: dst.addr, proto, port, src_port, icmp_type, icmp_code };
+    let t = pinhole_engine::trace(&snap, &q, &Options { linux_ephemeral: engine.linux_ephemeral });
+    match format {
+        Format::Text => print!("{}", render::trace_text(&q, &t, &snap.warnings)),
+        Format::Json => {
+            let v = serde_json::json!({
+                "src": q.src.to_string(),
+                "dst": q.dst.to_string(),
+                "proto": pinhole_model::proto_name(q.proto),
+                "port": q.port,
+                "trace": t,
+                "warnings": snap.warnings,
+            });
+            println!("{}", serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -164,19 +164,24 @@ impl AclEntry {
     pub fn is_default_deny(&self) -> bool {
         self.rule_number >= 32767
     }
-    /// Console-style label: `100 TCP [22-22] 0.0.0.0/0 ALLOW`, `* ALL 0.0.0.0/0 DENY`.
-    pub fn label(&self) -> String {
+    /// Console-style label: `inbound rule 90: ALL from 172.16.0.0/16 DENY`,
+    /// `outbound rule 80: TCP 3306 to 172.16.1.100/32 ALLOW`, `inbound rule *: ALL from 0.0.0.0/0 DENY`.
+    pub fn label(&self, egress: bool) -> String {
         let num = if self.is_default_deny() { "*".to_string() } else { self.rule_number.to_string() };
         let ports = match (self.protocol, self.ports, self.icmp) {
-            (Protocol::Num(6 | 17), Some((a, b)), _) => format!(" [{a}-{b}]"),
-            (Protocol::Num(1 | 58), _, Some((t, c))) => format!(" [type {t} code {c}]"),
+            (Protocol::Num(6 | 17), Some((a, b)), _) if a == b => format!(" {a}"),
+            (Protocol::Num(6 | 17), Some((a, b)), _) => format!(" {a}-{b}"),
+            (Protocol::Num(1 | 58), _, Some((t, c))) if t >= 0 => {
+                if c >= 0 { format!(" type {t} code {c}") } else { format!(" type {t}") }
+            }
             _ => String::new(),
         };
         let act = match self.action {
             RuleAction::Allow => "ALLOW",
             RuleAction::Deny => "DENY",
         };
-        format!("{num} {}{ports} {} {act}", self.protocol, self.cidr)
+        let (dir, prep) = if egress { ("outbound", "to") } else { ("inbound", "from") };
+        format!("{dir} rule {num}: {}{ports} {prep} {} {act}", self.protocol, self.cidr)
     }
 }
 

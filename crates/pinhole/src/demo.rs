@@ -1,0 +1,47 @@
+//! The bundled seed network, run end to end: `cargo run --release` with no arguments.
+
+use crate::render;
+use pinhole_engine::{Options, Question};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `examples/` beside the current directory, else the one this binary was built from.
+fn examples_dir() -> Option<PathBuf> {
+    let here = PathBuf::from("examples");
+    if here.join("seed").is_dir() {
+        return Some(here);
+    }
+    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    built.join("seed").is_dir().then_some(built)
+}
+
+const BATCH: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 10, 1, 50));
+const DB_PRIMARY: IpAddr = IpAddr::V4(Ipv4Addr::new(172, 16, 1, 100));
+const DB_STANDBY: IpAddr = IpAddr::V4(Ipv4Addr::new(172, 16, 17, 100));
+
+pub fn run() -> Result<ExitCode, String> {
+    let dir = examples_dir().ok_or("error: the bundled examples/seed directory was not found; run from the repository root")?;
+    let seed = crate::load(&dir.join("seed"))?;
+    let fixed = crate::load(&dir.join("seed-fixed"))?;
+    let opts = Options::default();
+    println!("pinhole — the seed network (examples/seed): dev, qa and prod, one VPC each, peered in a full mesh");
+    println!("and one pinhole: the dev batch host may reach the prod RDS on 3306.\n");
+    print!("{}", render::summary(&seed));
+    let cases = [
+        ("the pinhole, as the seed wrote it: dev batch host -> prod RDS primary, MySQL", &seed, DB_PRIMARY),
+        ("the same connection after the RDS fails over to its standby in the other AZ", &seed, DB_STANDBY),
+        ("the pinhole in the corrected network (examples/seed-fixed)", &fixed, DB_PRIMARY),
+        ("failover in the corrected network", &fixed, DB_STANDBY),
+    ];
+    for (title, snap, dst) in cases {
+        println!("\n== {title}");
+        let q = Question::tcp(BATCH, dst, 3306);
+        let t = pinhole_engine::trace(snap, &q, &opts);
+        print!("{}", render::trace_text(&q, &t, &[]));
+    }
+    println!("\nThe seed's dev NACL admits the reply only on port 3306 (its inbound side \"looks identical\" to");
+    println!("the outbound side), but MySQL answers on the batch host's ephemeral port: rule 90 drops it.");
+    println!("Try: pinhole trace examples/seed --from 10.10.1.50 --to 172.16.1.100 --port 3306");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! Snapshot loading and concrete verdict throughput.
+//!
+//! Runs on the public lab `aws_demo` when `../shared/cases` (or `PINHOLE_CASES`) is present,
+//! and always on the bundled seed network. `cargo bench -p pinhole_engine`.
+
+use pinhole_engine::{Options, Question, trace};
+use pinhole_model::Snapshot;
+use std::path::PathBuf;
+
+fn main() {
+    divan::main();
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// (name, snapshot dir, probes file) of every bench input present.
+fn inputs() -> Vec<(String, PathBuf, PathBuf)> {
+    let mut out = vec![("seed".to_string(), root().join("examples/seed/aws_configs"), root().join("examples/seed/probes.jsonl"))];
+    let cases = std::env::var_os("PINHOLE_CASES").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/cases"));
+    let demo = cases.join("labs/aws_demo");
+    if demo.is_dir() {
+        out.push(("aws_demo".into(), demo.join("aws_configs"), demo.join("probes.jsonl")));
+    } else {
+        eprintln!("aws_demo skipped: {} not present", demo.display());
+    }
+    out
+}
+
+fn questions(probes: &PathBuf) -> Vec<Question> {
+    let text = std::fs::read_to_string(probes).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            let src = v["src"].as_str()?.parse().ok()?;
+            let dst = v["dst"].as_str()?.parse().ok()?;
+            let proto = match v["proto"].as_str()? {
+                "tcp" => 6,
+                "udp" => 17,
+                _ => 1,
+            };
+            let port = v["port"].as_u64().and_then(|p| u16::try_from(p).ok());
+            Some(Question { src, dst, proto, port, src_port: None, icmp_type: None, icmp_code: None })
+        })
+        .collect()
+}
+
+fn names() -> Vec<String> {
+    inputs().into_iter().map(|i| i.0).collect()
+}
+
+#[divan::bench(args = names())]
+fn load(bencher: divan::Bencher, name: &str) {
+    let Some((_, dir, _)) = inputs().into_iter().find(|i| i.0 == name) else { return };
+    bencher.bench(|| pinhole_ingest::load_path(&dir).map(|s| s.enis.len()).unwrap_or(0));
+}
+
+/// All of an input's probes, traced once per iteration (divan reports per-iteration time;
+/// verdicts per second = probes / time).
+#[divan::bench(args = names())]
+fn query_all_probes(bencher: divan::Bencher, name: &str) {
+    let Some((_, dir, probes)) = inputs().into_iter().find(|i| i.0 == name) else { return };
+    let Ok(snap): Result<Snapshot, _> = pinhole_ingest::load_path(&dir) else { return };
+    let qs = questions(&probes);
+    let opts = Options::default();
+    eprintln!("{name}: {} probes per iteration", qs.len());
+    bencher.counter(divan::counter::ItemsCount::new(qs.len())).bench(|| {
+        qs.iter().map(|q| trace(&snap, q, &opts).verdict as usize).sum::<usize>()
+    });
+}

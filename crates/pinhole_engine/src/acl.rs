@@ -1,0 +1,147 @@
+//! Network ACL evaluation: ascending rule number, first match, stateless.
+
+use pinhole_model::{AclEntry, NetworkAcl, PortSet, Protocol, RuleAction};
+use std::net::IpAddr;
+
+/// What a NACL is asked about one packet crossing it.
+pub struct AclInput<'a> {
+    pub proto: u8,
+    /// Inbound rules match the source address, outbound rules the destination.
+    pub addr: IpAddr,
+    /// Destination ports still possible (one port, or a client's ephemeral range on a reply).
+    pub dports: &'a PortSet,
+    pub icmp: Option<(u8, u8)>,
+}
+
+/// Result of a NACL over a set of destination ports.
+pub struct AclOutcome<'a> {
+    /// Ports that pass.
+    pub allowed: PortSet,
+    /// The entry that allowed the first allowed port.
+    pub allowed_by: Option<&'a AclEntry>,
+    /// Ports dropped, with the entry that dropped them, in rule order.
+    pub denied: Vec<(&'a AclEntry, PortSet)>,
+}
+
+fn entry_matches_addr_proto(e: &AclEntry, inp: &AclInput<'_>) -> bool {
+    if !e.cidr.contains(&inp.addr) {
+        return false;
+    }
+    if !e.protocol.matches(inp.proto) {
+        return false;
+    }
+    if let (Protocol::Num(1 | 58), Some((t, c)), Some((et, ec))) = (e.protocol, inp.icmp, e.icmp) {
+        if et != -1 && et != i32::from(t) {
+            return false;
+        }
+        if ec != -1 && ec != i32::from(c) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The port range an entry applies to: its `PortRange` for TCP/UDP entries, else every port.
+fn entry_ports(e: &AclEntry) -> (u16, u16) {
+    match (e.protocol, e.ports) {
+        (Protocol::Num(6 | 17), Some(r)) => r,
+        _ => (0, u16::MAX),
+    }
+}
+
+pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> AclOutcome<'a> {
+    let entries = if egress { &acl.outbound } else { &acl.inbound };
+    let mut remaining = inp.dports.clone();
+    let mut allowed = PortSet::empty();
+    let mut allowed_by = None;
+    let mut denied = Vec::new();
+    for e in entries {
+        if remaining.is_empty() {
+            break;
+        }
+        if !entry_matches_addr_proto(e, inp) {
+            continue;
+        }
+        let (lo, hi) = entry_ports(e);
+        let part = remaining.intersect_range(lo, hi);
+        if part.is_empty() {
+            continue;
+        }
+        remaining = remaining.minus_range(lo, hi);
+        match e.action {
+            RuleAction::Allow => {
+                allowed_by.get_or_insert(e);
+                allowed = allowed.union(&part);
+            }
+            RuleAction::Deny => denied.push((e, part)),
+        }
+    }
+    // AWS always ends a NACL with `*` deny; ingest adds it, but never let ports fall through.
+    AclOutcome { allowed, allowed_by, denied }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pinhole_model::{NetworkAclId, VpcIx};
+
+    fn entry(n: u32, action: RuleAction, proto: Protocol, cidr: &str, ports: Option<(u16, u16)>) -> AclEntry {
+        AclEntry { rule_number: n, action, protocol: proto, cidr: cidr.parse().unwrap_or_default(), ports, icmp: None }
+    }
+
+    fn acl(inbound: Vec<AclEntry>) -> NetworkAcl {
+        NetworkAcl {
+            id: NetworkAclId::from("acl-1"),
+            vpc: VpcIx(0),
+            tags: vec![],
+            is_default: false,
+            inbound,
+            outbound: vec![],
+            origin: Default::default(),
+        }
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn first_match_by_rule_number() {
+        // C03: a deny numbered after an allow-all is dead.
+        let a = acl(vec![
+            entry(100, RuleAction::Allow, Protocol::All, "0.0.0.0/0", None),
+            entry(200, RuleAction::Deny, Protocol::Num(6), "0.0.0.0/0", Some((22, 22))),
+            entry(32767, RuleAction::Deny, Protocol::All, "0.0.0.0/0", None),
+        ]);
+        let p = PortSet::single(22);
+        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("198.51.100.7"), dports: &p, icmp: None });
+        assert_eq!(out.allowed, p);
+        assert_eq!(out.allowed_by.map(|e| e.rule_number), Some(100));
+    }
+
+    #[test]
+    fn ephemeral_range_partially_allowed() {
+        // C02: replies admitted only on 32768-65535 while a NAT gateway uses 1024-65535.
+        let a = acl(vec![
+            entry(110, RuleAction::Allow, Protocol::Num(6), "0.0.0.0/0", Some((32768, 65535))),
+            entry(32767, RuleAction::Deny, Protocol::All, "0.0.0.0/0", None),
+        ]);
+        let p = PortSet::range(1024, 65535);
+        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("198.51.100.20"), dports: &p, icmp: None });
+        assert_eq!(out.allowed.to_string(), "32768-65535");
+        assert_eq!(out.denied.len(), 1);
+        assert_eq!(out.denied[0].1.to_string(), "1024-32767");
+        assert_eq!(out.denied[0].0.label(false), "inbound rule *: ALL from 0.0.0.0/0 DENY");
+    }
+
+    #[test]
+    fn ipv4_rules_never_match_ipv6() {
+        let a = acl(vec![
+            entry(100, RuleAction::Allow, Protocol::All, "0.0.0.0/0", None),
+            entry(32768, RuleAction::Deny, Protocol::All, "::/0", None),
+        ]);
+        let p = PortSet::single(443);
+        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("2600:1f18::1"), dports: &p, icmp: None });
+        assert!(out.allowed.is_empty());
+    }
+}

@@ -1,0 +1,78 @@
+//! A question: one connection from a client to a server.
+
+use pinhole_model::{Protocol, Snapshot};
+use std::net::IpAddr;
+
+/// A client at `src` opens a connection (TCP), sends a datagram (UDP) or an ICMP message to
+/// `dst`, and — except for ICMP messages other than echo — expects the answer back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    /// IANA protocol number: 6 tcp, 17 udp, 1 icmp, 58 icmpv6.
+    pub proto: u8,
+    /// Destination port (TCP/UDP).
+    pub port: Option<u16>,
+    /// A fixed client source port; otherwise the client's kind decides its range.
+    pub src_port: Option<u16>,
+    pub icmp_type: Option<u8>,
+    pub icmp_code: Option<u8>,
+}
+
+impl Question {
+    pub fn tcp(src: IpAddr, dst: IpAddr, port: u16) -> Self {
+        Self { src, dst, proto: Protocol::TCP, port: Some(port), src_port: None, icmp_type: None, icmp_code: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionError(pub String);
+
+impl std::fmt::Display for QuestionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QuestionError {}
+
+/// An endpoint as a user names it: an address, an instance, ENI or RDS id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub addr: IpAddr,
+    /// What the name resolved to, when it was an id.
+    pub resolved_from: Option<String>,
+}
+
+/// Resolve `text` (an IP address, `i-…`, `eni-…` or an RDS instance identifier) to the address
+/// a connection uses: the primary private IP of the (primary) network interface.
+pub fn resolve_endpoint(snap: &Snapshot, text: &str) -> Result<Endpoint, QuestionError> {
+    if let Ok(addr) = text.parse::<IpAddr>() {
+        return Ok(Endpoint { addr, resolved_from: None });
+    }
+    let found = |e: pinhole_model::EniIx| {
+        snap.eni(e).primary_ip().map(|addr| Endpoint { addr, resolved_from: Some(format!("{text} ({})", snap.eni(e).id)) })
+    };
+    if let Some(&e) = snap.index.eni.get(text) {
+        return found(e).ok_or_else(|| QuestionError(format!("network interface `{text}` has no private address")));
+    }
+    if let Some(&i) = snap.index.instance.get(text) {
+        let inst = &snap.instances[i.ix()];
+        return inst
+            .enis
+            .first()
+            .and_then(|&e| found(e))
+            .ok_or_else(|| QuestionError(format!("instance `{text}` has no network interface in the snapshot")));
+    }
+    if let Some(&d) = snap.index.db.get(text) {
+        let db = &snap.db_instances[d.ix()];
+        return db
+            .enis
+            .first()
+            .and_then(|&e| found(e))
+            .ok_or_else(|| QuestionError(format!("RDS instance `{text}` has no network interface in the snapshot")));
+    }
+    Err(QuestionError(format!(
+        "`{text}` is neither an IP address nor an instance, network interface or RDS instance id in the snapshot"
+    )))
+}

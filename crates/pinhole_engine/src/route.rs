@@ -1,0 +1,72 @@
+//! Longest-prefix match in VPC and transit gateway route tables.
+
+use pinhole_model::{
+    Route, RouteDest, RouteOrigin, RouteState, RouteTable, RouteTarget, Snapshot, TgwRoute, TgwRouteTable,
+};
+use std::net::IpAddr;
+
+/// The prefix length with which `route` matches `dst`, if it does.
+fn match_len(snap: &Snapshot, route: &Route, dst: IpAddr) -> Option<u8> {
+    match &route.dest {
+        RouteDest::Cidr(c) => c.contains(&dst).then(|| c.prefix_len()),
+        RouteDest::PrefixList(_, Some(pl)) => {
+            snap.prefix_lists[pl.ix()].cidrs.iter().filter(|c| c.contains(&dst)).map(|c| c.prefix_len()).max()
+        }
+        RouteDest::PrefixList(_, None) => None,
+    }
+}
+
+/// Rank among routes of equal prefix length: static CIDR routes, then prefix-list routes, then
+/// propagated routes (route-table docs, "Route priority").
+fn rank(route: &Route) -> u8 {
+    match (&route.dest, route.origin) {
+        (_, RouteOrigin::Propagated) => 2,
+        (RouteDest::PrefixList(..), _) => 1,
+        _ => 0,
+    }
+}
+
+/// The route of `rtb` that decides `dst`. `skip_gateway_endpoints` drops `pl → vpce` routes for
+/// packets that entered the VPC through peering or a transit gateway, which cannot use them.
+pub fn lookup<'a>(snap: &Snapshot, rtb: &'a RouteTable, dst: IpAddr, skip_gateway_endpoints: bool) -> Option<&'a Route> {
+    let mut best: Option<(&Route, u8, u8)> = None;
+    for r in &rtb.routes {
+        if skip_gateway_endpoints && matches!(r.target, RouteTarget::VpcEndpoint(_)) {
+            continue;
+        }
+        let Some(len) = match_len(snap, r, dst) else { continue };
+        let rk = rank(r);
+        let better = match best {
+            None => true,
+            Some((_, bl, brk)) => len > bl || (len == bl && rk < brk),
+        };
+        if better {
+            best = Some((r, len, rk));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+pub fn route_label(snap: &Snapshot, r: &Route) -> String {
+    let dest = match &r.dest {
+        RouteDest::Cidr(c) => c.to_string(),
+        RouteDest::PrefixList(p, Some(pl)) => {
+            let name = &snap.prefix_lists[pl.ix()].name;
+            if name.is_empty() { p.to_string() } else { format!("{p} ({name})") }
+        }
+        RouteDest::PrefixList(p, None) => p.to_string(),
+    };
+    let state = match r.state {
+        RouteState::Active => "",
+        RouteState::Blackhole => " (blackhole)",
+    };
+    format!("{dest} -> {}{state}", r.target.id())
+}
+
+/// The transit gateway route that decides `dst`: longest prefix, static before propagated.
+pub fn tgw_lookup(rtb: &TgwRouteTable, dst: IpAddr) -> Option<&TgwRoute> {
+    rtb.routes
+        .iter()
+        .filter(|r| r.dest.contains(&dst))
+        .max_by_key(|r| (r.dest.prefix_len(), std::cmp::Reverse(r.origin == RouteOrigin::Propagated)))
+}

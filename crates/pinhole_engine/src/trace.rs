@@ -1,0 +1,120 @@
+//! What a trace reports: the verdict, the deciding rule and the hops of request and reply.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Reachable,
+    Blocked,
+    Partial,
+    InvalidConfig,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Reachable => "reachable",
+            Verdict::Blocked => "blocked",
+            Verdict::Partial => "partial",
+            Verdict::InvalidConfig => "invalid-config",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Request,
+    Reply,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Request => "request",
+            Direction::Reply => "reply",
+        })
+    }
+}
+
+/// One component the packet met, and what it decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// `network-interface`, `security-group`, `network-acl`, `route-table`, `internet-gateway`, …
+    pub kind: &'static str,
+    /// The AWS id, e.g. `acl-0abc`.
+    pub id: String,
+    /// The `Name` tag, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `allow`, `deny`, `forward`, `translate`, `deliver`, `drop`, `unknown`.
+    pub decision: &'static str,
+    /// The rule as the AWS console labels it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The packet as it left this hop: `10.0.1.5:32768-60999 -> 10.1.0.9:443 tcp`.
+    pub packet: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+    /// AWS Reachability Analyzer explanation code, when one applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+}
+
+/// The component and rule that decided a verdict other than `reachable`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecidedBy {
+    pub direction: Direction,
+    pub kind: &'static str,
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+}
+
+/// Ports of one translated segment that a stateless rule dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortCut {
+    /// Whose ports: `client source port`, `nat-0abc source port`.
+    pub port_of: String,
+    /// The full range that side chooses from.
+    pub range: String,
+    /// The ports that work.
+    pub working: String,
+    /// The ports that fail, with the rule that drops them.
+    pub failing: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Partial {
+    /// Fraction of source-port choices that work, 0..1.
+    pub fraction: f64,
+    pub cuts: Vec<PortCut>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trace {
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<DecidedBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
+    pub request: Vec<Hop>,
+    pub reply: Vec<Hop>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,770 @@
+//! VPC core resources: VPCs, subnets, route tables, NACLs, security groups, ENIs, instances,
+//! addresses, gateways, peerings and endpoints.
+
+use super::{At, arn_region, item};
+use crate::error::IngestError;
+use crate::pending::*;
+use crate::raw::{self, ec2 as r, tags};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use pinhole_model::{
+    AclEntry, EniKind, PeeringSide, PrivateIp, Protocol, Route, RouteDest, RouteOrigin, RouteState,
+    RouteTarget, RuleAction, SgPeer, SgRule, VpcEndpointKind,
+};
+
+fn cidr_live(state: &Option<r::State>) -> bool {
+    match state.as_ref().and_then(|s| s.state.as_deref()) {
+        None | Some("associated") => true,
+        Some(_) => false,
+    }
+}
+
+fn push_unique(v: &mut Vec<IpNet>, c: IpNet) {
+    if !v.contains(&c) {
+        v.push(c);
+    }
+}
+
+pub(super) fn vpcs(
+    file: &str,
+    ctx: &Ctx,
+    list: Vec<r::Vpc>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, v) in list.into_iter().enumerate() {
+        let path = item("Vpcs", i);
+        let mut cidrs = Vec::new();
+        if let Some(set) = &v.cidr_block_association_set {
+            for a in set.iter().filter(|a| cidr_live(&a.cidr_block_state)) {
+                push_unique(&mut cidrs, a.cidr_block.0);
+            }
+        }
+        if cidrs.is_empty()
+            && let Some(c) = v.cidr_block
+        {
+            cidrs.push(c.0);
+        }
+        for a in v
+            .ipv6_cidr_block_association_set
+            .iter()
+            .filter(|a| cidr_live(&a.ipv6_cidr_block_state))
+        {
+            push_unique(&mut cidrs, a.ipv6_cidr_block.0);
+        }
+        let at = At { file, path: &path };
+        p.vpcs.insert(PVpc {
+            id: v.vpc_id,
+            owner: v.owner_id,
+            cidrs,
+            is_default: v.is_default,
+            tags: tags(&v.tags),
+            ctx: ctx.clone(),
+            origin: at.origin(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn subnets(
+    file: &str,
+    ctx: &Ctx,
+    list: Vec<r::Subnet>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, s) in list.into_iter().enumerate() {
+        let path = item("Subnets", i);
+        let mut cidrs = Vec::new();
+        if let Some(c) = s.cidr_block {
+            cidrs.push(c.0);
+        }
+        for a in s
+            .ipv6_cidr_block_association_set
+            .iter()
+            .filter(|a| cidr_live(&a.ipv6_cidr_block_state))
+        {
+            push_unique(&mut cidrs, a.ipv6_cidr_block.0);
+        }
+        p.subnets.insert(PSubnet {
+            id: s.subnet_id,
+            vpc_id: s.vpc_id,
+            owner: s.owner_id,
+            cidrs,
+            az: s.availability_zone,
+            az_id: s.availability_zone_id,
+            arn_region: s.subnet_arn.as_deref().and_then(arn_region),
+            map_public_ip: s.map_public_ip_on_launch,
+            tags: tags(&s.tags),
+            ctx: ctx.clone(),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn route_tables(
+    file: &str,
+    list: Vec<r::RouteTable>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, t) in list.into_iter().enumerate() {
+        let path = item("RouteTables", i);
+        let mut main = false;
+        let mut subnets = Vec::new();
+        for (j, a) in t.associations.iter().enumerate() {
+            let apath = format!("{path}.Associations[{j}]");
+            if !cidr_live(&a.association_state) {
+                continue;
+            }
+            if a.main {
+                main = true;
+            }
+            if let Some(s) = &a.subnet_id {
+                subnets.push((s.clone(), format!("{apath}.SubnetId")));
+            }
+            if let Some(g) = &a.gateway_id {
+                let at = At { file, path: &apath };
+                p.warn(
+                    &at.origin(),
+                    format!(
+                        "edge association of route table `{}` with gateway `{g}` (ingress routing) is not modelled yet",
+                        t.route_table_id
+                    ),
+                );
+            }
+        }
+        let mut routes = Vec::with_capacity(t.routes.0.len());
+        for (j, rt) in t.routes.iter().enumerate() {
+            let rpath = format!("{path}.Routes[{j}]");
+            routes.push(route(At { file, path: &rpath }, rt)?);
+        }
+        p.route_tables.insert(PRouteTable {
+            id: t.route_table_id,
+            vpc_id: t.vpc_id,
+            main,
+            subnets,
+            routes,
+            tags: tags(&t.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+    Ok(())
+}
+
+fn route(at: At<'_>, r: &r::Route) -> Result<Route, IngestError> {
+    let dest = if let Some(c) = r.destination_cidr_block {
+        RouteDest::Cidr(c.0)
+    } else if let Some(c) = r.destination_ipv6_cidr_block {
+        RouteDest::Cidr(c.0)
+    } else if let Some(pl) = &r.destination_prefix_list_id {
+        RouteDest::PrefixList(pl.as_str().into(), None)
+    } else {
+        return Err(at.missing("DestinationCidrBlock"));
+    };
+    let target = route_target(r).ok_or_else(|| at.missing("GatewayId"))?;
+    let state = match r.state.as_deref() {
+        None | Some("active") => RouteState::Active,
+        Some("blackhole") => RouteState::Blackhole,
+        Some(s) => return Err(at.invalid("State", s, "`active` or `blackhole`")),
+    };
+    let origin = match r.origin.as_deref() {
+        Some("CreateRouteTable") => RouteOrigin::Auto,
+        Some("EnableVgwRoutePropagation") => RouteOrigin::Propagated,
+        None if target == RouteTarget::Local => RouteOrigin::Auto,
+        _ => RouteOrigin::Static,
+    };
+    Ok(Route {
+        dest,
+        target,
+        state,
+        origin,
+    })
+}
+
+fn route_target(r: &r::Route) -> Option<RouteTarget> {
+    if let Some(g) = &r.gateway_id {
+        return Some(match g.as_str() {
+            "local" => RouteTarget::Local,
+            g if g.starts_with("igw-") => RouteTarget::InternetGateway(g.into()),
+            g if g.starts_with("vpce-") => RouteTarget::VpcEndpoint(g.into()),
+            g if g.starts_with("vgw-") => RouteTarget::VirtualPrivateGateway(g.to_owned()),
+            g if g.starts_with("eigw-") => RouteTarget::EgressOnlyInternetGateway(g.to_owned()),
+            g => RouteTarget::Other(g.to_owned()),
+        });
+    }
+    let id = |o: &Option<String>| o.as_deref().map(str::to_owned);
+    id(&r.nat_gateway_id)
+        .map(|i| RouteTarget::NatGateway(i.into()))
+        .or_else(|| id(&r.vpc_peering_connection_id).map(|i| RouteTarget::Peering(i.into())))
+        .or_else(|| id(&r.transit_gateway_id).map(|i| RouteTarget::TransitGateway(i.into())))
+        .or_else(|| id(&r.network_interface_id).map(|i| RouteTarget::NetworkInterface(i.into())))
+        .or_else(|| id(&r.instance_id).map(|i| RouteTarget::Instance(i.into())))
+        .or_else(|| {
+            id(&r.egress_only_internet_gateway_id).map(RouteTarget::EgressOnlyInternetGateway)
+        })
+        .or_else(|| id(&r.carrier_gateway_id).map(RouteTarget::Other))
+        .or_else(|| id(&r.local_gateway_id).map(RouteTarget::Other))
+        .or_else(|| id(&r.core_network_arn).map(RouteTarget::Other))
+}
+
+const RULE_EXPECTED: &str = "a rule number 1-32766 (32767 and 32768 are the built-in `*` rules)";
+const PORT_EXPECTED: &str = "a port range with 0 <= From <= To <= 65535";
+const ICMP_EXPECTED: &str = "an ICMP type and code, each -1 (any) or 0-255";
+
+pub(super) fn network_acls(
+    file: &str,
+    list: Vec<r::NetworkAcl>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, a) in list.into_iter().enumerate() {
+        let path = item("NetworkAcls", i);
+        let (mut inbound, mut outbound) = (Vec::new(), Vec::new());
+        for (j, e) in a.entries.iter().enumerate() {
+            let epath = format!("{path}.Entries[{j}]");
+            let entry = acl_entry(At { file, path: &epath }, e)?;
+            if e.egress {
+                outbound.push(entry)
+            } else {
+                inbound.push(entry)
+            }
+        }
+        finish_acl_direction(&mut inbound);
+        finish_acl_direction(&mut outbound);
+        let subnets = a
+            .associations
+            .iter()
+            .enumerate()
+            .map(|(j, s)| {
+                (
+                    s.subnet_id.clone(),
+                    format!("{path}.Associations[{j}].SubnetId"),
+                )
+            })
+            .collect();
+        p.network_acls.insert(PNetworkAcl {
+            id: a.network_acl_id,
+            vpc_id: a.vpc_id,
+            is_default: a.is_default,
+            inbound,
+            outbound,
+            subnets,
+            tags: tags(&a.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+    Ok(())
+}
+
+fn acl_entry(at: At<'_>, e: &r::AclEntry) -> Result<AclEntry, IngestError> {
+    let rule_number = u32::try_from(e.rule_number)
+        .ok()
+        .filter(|n| (1..=32768).contains(n))
+        .ok_or_else(|| at.invalid("RuleNumber", e.rule_number, RULE_EXPECTED))?;
+    let action = match e.rule_action.to_ascii_lowercase().as_str() {
+        "allow" => RuleAction::Allow,
+        "deny" => RuleAction::Deny,
+        _ => return Err(at.invalid("RuleAction", &e.rule_action, "`allow` or `deny`")),
+    };
+    let cidr = e
+        .cidr_block
+        .or(e.ipv6_cidr_block)
+        .map(|c| c.0)
+        .ok_or_else(|| at.missing("CidrBlock"))?;
+    let protocol = e.protocol.0;
+    let (mut ports, mut icmp) = (None, None);
+    match protocol {
+        Protocol::Num(Protocol::TCP | Protocol::UDP) => {
+            if let Some(pr) = &e.port_range {
+                let (from, to) = (pr.from.unwrap_or(0), pr.to.unwrap_or(65535));
+                ports = Some(port_pair(from, to).ok_or_else(|| {
+                    at.invalid("PortRange", format!("{from}-{to}"), PORT_EXPECTED)
+                })?);
+            }
+        }
+        Protocol::Num(Protocol::ICMP | Protocol::ICMPV6) => {
+            if let Some(tc) = &e.icmp_type_code {
+                let (t, c) = (tc.r#type.unwrap_or(-1), tc.code.unwrap_or(-1));
+                icmp = Some(icmp_pair(t, c).ok_or_else(|| {
+                    at.invalid("IcmpTypeCode", format!("{t}/{c}"), ICMP_EXPECTED)
+                })?);
+            }
+        }
+        _ => {}
+    }
+    Ok(AclEntry {
+        rule_number,
+        action,
+        protocol,
+        cidr,
+        ports,
+        icmp,
+    })
+}
+
+fn port_pair(from: i64, to: i64) -> Option<(u16, u16)> {
+    let (f, t) = (u16::try_from(from).ok()?, u16::try_from(to).ok()?);
+    (f <= t).then_some((f, t))
+}
+
+fn icmp_pair(t: i64, c: i64) -> Option<(i32, i32)> {
+    let ok = |v: i64| (-1..=255).contains(&v);
+    (ok(t) && ok(c)).then_some((i32::try_from(t).ok()?, i32::try_from(c).ok()?))
+}
+
+/// Sorts entries by rule number (AWS evaluates in that order, never in input order) and makes
+/// sure the built-in `*` denies close the list: 32767 for IPv4 and 32768 for IPv6 (moto and some
+/// collectors omit them).
+pub(crate) fn finish_acl_direction(entries: &mut Vec<AclEntry>) {
+    let has_default = |v4: bool| {
+        entries
+            .iter()
+            .any(|e| e.is_default_deny() && matches!(e.cidr, IpNet::V4(_)) == v4)
+    };
+    let deny = |rule_number, cidr| AclEntry {
+        rule_number,
+        action: RuleAction::Deny,
+        protocol: Protocol::All,
+        cidr,
+        ports: None,
+        icmp: None,
+    };
+    let (need_v4, need_v6) = (!has_default(true), !has_default(false));
+    if need_v4 {
+        entries.push(deny(32767, IpNet::V4(Ipv4Net::default())));
+    }
+    if need_v6 {
+        entries.push(deny(32768, IpNet::V6(Ipv6Net::default())));
+    }
+    entries.sort_by_key(|e| (e.rule_number, matches!(e.cidr, IpNet::V6(_))));
+}
+
+pub(super) fn security_groups(
+    file: &str,
+    ctx: &Ctx,
+    list: Vec<r::SecurityGroup>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, g) in list.into_iter().enumerate() {
+        let path = item("SecurityGroups", i);
+        let own = g.owner_id.as_deref().or(ctx.account.as_deref());
+        let mut ingress = Vec::new();
+        for (j, perm) in g.ip_permissions.iter().enumerate() {
+            let ppath = format!("{path}.IpPermissions[{j}]");
+            permission_rules(At { file, path: &ppath }, perm, own, &mut ingress)?;
+        }
+        let mut egress = Vec::new();
+        for (j, perm) in g.ip_permissions_egress.iter().enumerate() {
+            let ppath = format!("{path}.IpPermissionsEgress[{j}]");
+            permission_rules(At { file, path: &ppath }, perm, own, &mut egress)?;
+        }
+        p.security_groups.insert(PSecurityGroup {
+            id: g.group_id,
+            vpc_id: g.vpc_id,
+            owner: g.owner_id,
+            name: g.group_name.unwrap_or_default(),
+            ingress,
+            egress,
+            tags: tags(&g.tags),
+            ctx: ctx.clone(),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+    Ok(())
+}
+
+/// One permission → one rule per peer (CIDR, IPv6 CIDR, prefix list, group).
+fn permission_rules(
+    at: At<'_>,
+    perm: &r::IpPermission,
+    own_account: Option<&str>,
+    out: &mut Vec<SgRule>,
+) -> Result<(), IngestError> {
+    let protocol = perm.ip_protocol.0;
+    let (from, to) = (perm.from_port, perm.to_port);
+    let (ports, icmp) = match protocol {
+        Protocol::Num(Protocol::TCP | Protocol::UDP) => match (from, to) {
+            (None | Some(-1), None | Some(-1)) => (None, None),
+            (f, t) => {
+                let (f, t) = (f.or(t).unwrap_or(0), t.or(f).unwrap_or(65535));
+                let pair = port_pair(f, t)
+                    .ok_or_else(|| at.invalid("FromPort", format!("{f}-{t}"), PORT_EXPECTED))?;
+                (Some(pair), None)
+            }
+        },
+        Protocol::Num(Protocol::ICMP | Protocol::ICMPV6) => {
+            let (t, c) = (from.unwrap_or(-1), to.unwrap_or(-1));
+            let pair = icmp_pair(t, c)
+                .ok_or_else(|| at.invalid("FromPort", format!("{t}/{c}"), ICMP_EXPECTED))?;
+            (None, Some(pair))
+        }
+        _ => (None, None),
+    };
+    let rule = |peer, description: &Option<String>| SgRule {
+        protocol,
+        ports,
+        icmp,
+        peer,
+        description: description.clone(),
+    };
+    for r in &perm.ip_ranges {
+        out.push(rule(SgPeer::Cidr(r.cidr_ip.0), &r.description));
+    }
+    for r in &perm.ipv6_ranges {
+        out.push(rule(SgPeer::Cidr(r.cidr_ipv6.0), &r.description));
+    }
+    for r in &perm.prefix_list_ids {
+        out.push(rule(
+            SgPeer::PrefixList(r.prefix_list_id.as_str().into()),
+            &r.description,
+        ));
+    }
+    for r in &perm.user_id_group_pairs {
+        let account = r
+            .user_id
+            .as_deref()
+            .filter(|u| Some(*u) != own_account)
+            .map(Into::into);
+        let peering = r.vpc_peering_connection_id.as_deref().map(Into::into);
+        out.push(rule(
+            SgPeer::Group {
+                group: r.group_id.as_str().into(),
+                account,
+                peering,
+            },
+            &r.description,
+        ));
+    }
+    Ok(())
+}
+
+/// What an ENI belongs to, from its `InterfaceType`, then (for plain `interface` ENIs, and
+/// dumps older than the dedicated types) its description and requester.
+fn eni_kind(e: &r::Eni) -> EniKind {
+    let desc = e.description.as_deref().unwrap_or("");
+    let requester = e.requester_id.as_deref().unwrap_or("");
+    match e.interface_type.as_deref().unwrap_or("interface") {
+        "interface" => {
+            if desc == "RDSNetworkInterface" || requester == "amazon-rds" {
+                EniKind::Rds
+            } else if desc.starts_with("AWS Lambda VPC ENI") {
+                EniKind::Lambda
+            } else if desc.starts_with("ELB ") {
+                EniKind::LoadBalancer
+            } else if desc.starts_with("Interface for NAT Gateway") {
+                EniKind::NatGateway
+            } else if desc.starts_with("VPC Endpoint Interface") {
+                EniKind::VpcEndpoint
+            } else if desc.starts_with("Network Interface for Transit Gateway Attachment") {
+                EniKind::TransitGateway
+            } else {
+                EniKind::Instance
+            }
+        }
+        "nat_gateway" | "natGateway" => EniKind::NatGateway,
+        "lambda" => EniKind::Lambda,
+        "network_load_balancer" | "load_balancer" | "gateway_load_balancer" => {
+            EniKind::LoadBalancer
+        }
+        "vpc_endpoint" | "gateway_load_balancer_endpoint" => EniKind::VpcEndpoint,
+        "transit_gateway" => EniKind::TransitGateway,
+        "efa" | "efa-only" | "trunk" | "branch" => EniKind::Instance,
+        other => EniKind::Other(other.to_owned()),
+    }
+}
+
+/// The instance an embedded ENI came from, for fields the embedded copy lacks.
+pub(super) struct Embedding<'a> {
+    instance_id: &'a str,
+    subnet_id: Option<&'a str>,
+    vpc_id: Option<&'a str>,
+    owner: Option<&'a str>,
+}
+
+fn eni(
+    at: At<'_>,
+    ctx: &Ctx,
+    e: &r::Eni,
+    emb: Option<&Embedding<'_>>,
+    p: &mut Parts,
+) -> Result<PEni, IngestError> {
+    let subnet_id = e
+        .subnet_id
+        .as_deref()
+        .or(emb.and_then(|m| m.subnet_id))
+        .ok_or_else(|| at.missing("SubnetId"))?
+        .to_owned();
+    let mut private_ips: Vec<PrivateIp> = e
+        .private_ip_addresses
+        .iter()
+        .map(|a| PrivateIp {
+            addr: a.private_ip_address.0,
+            primary: a.primary,
+            public: a
+                .association
+                .as_ref()
+                .and_then(|s| s.public_ip)
+                .map(|v| v.0),
+        })
+        .collect();
+    if let Some(primary) = e.private_ip_address
+        && !private_ips.iter().any(|p| p.addr == primary.0)
+    {
+        let first = private_ips.is_empty();
+        private_ips.insert(
+            0,
+            PrivateIp {
+                addr: primary.0,
+                primary: first,
+                public: None,
+            },
+        );
+    }
+    // The top-level association belongs to the primary private address.
+    if let Some(pub_ip) = e.association.as_ref().and_then(|a| a.public_ip) {
+        let primary = e.private_ip_address.map(|a| a.0);
+        let slot = private_ips
+            .iter()
+            .position(|p| Some(p.addr) == primary)
+            .or_else(|| private_ips.iter().position(|p| p.primary))
+            .or(if private_ips.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        if let Some(s) = slot.and_then(|i| private_ips.get_mut(i)) {
+            s.public.get_or_insert(pub_ip.0);
+        }
+    }
+    let instance_id = e
+        .attachment
+        .as_ref()
+        .and_then(|a| a.instance_id.clone())
+        .or(emb.map(|m| m.instance_id.to_owned()));
+    if !e.ipv4_prefixes.is_empty() || !e.ipv6_prefixes.is_empty() {
+        p.warn(
+            &at.origin(),
+            format!(
+                "delegated prefixes of network interface `{}` are not modelled yet",
+                e.network_interface_id
+            ),
+        );
+    }
+    let mut tags = tags(&e.tag_set);
+    tags.extend(raw::tags(&e.tags));
+    tags.sort();
+    tags.dedup_by(|a, b| a.0 == b.0);
+    Ok(PEni {
+        id: e.network_interface_id.clone(),
+        subnet_id,
+        vpc_id: e
+            .vpc_id
+            .clone()
+            .or(emb.and_then(|m| m.vpc_id.map(str::to_owned))),
+        owner: e
+            .owner_id
+            .clone()
+            .or(emb.and_then(|m| m.owner.map(str::to_owned))),
+        kind: eni_kind(e),
+        private_ips,
+        ipv6: e.ipv6_addresses.iter().map(|a| a.ipv6_address.0).collect(),
+        groups: e.groups.iter().map(|g| g.group_id.clone()).collect(),
+        source_dest_check: e.source_dest_check.unwrap_or(true),
+        instance_id,
+        device_index: e
+            .attachment
+            .as_ref()
+            .and_then(|a| a.device_index)
+            .unwrap_or(i64::MAX),
+        description: e.description.clone().unwrap_or_default(),
+        status: e.status.clone().unwrap_or_else(|| "in-use".to_owned()),
+        tags,
+        ctx: ctx.clone(),
+        origin: at.origin(),
+    })
+}
+
+pub(super) fn network_interfaces(
+    file: &str,
+    ctx: &Ctx,
+    list: Vec<r::Eni>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, e) in list.iter().enumerate() {
+        let path = item("NetworkInterfaces", i);
+        let pe = eni(At { file, path: &path }, ctx, e, None, p)?;
+        p.enis.insert(pe);
+    }
+    Ok(())
+}
+
+pub(super) fn reservations(
+    file: &str,
+    ctx: &Ctx,
+    list: Vec<r::Reservation>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, res) in list.iter().enumerate() {
+        for (j, inst) in res.instances.iter().enumerate() {
+            let path = format!("Reservations[{i}].Instances[{j}]");
+            let state = inst.state.name.clone();
+            let gone = matches!(state.as_str(), "terminated" | "shutting-down");
+            let mut enis = Vec::new();
+            if !gone {
+                let emb = Embedding {
+                    instance_id: &inst.instance_id,
+                    subnet_id: inst.subnet_id.as_deref(),
+                    vpc_id: inst.vpc_id.as_deref(),
+                    owner: res.owner_id.as_deref(),
+                };
+                for (k, e) in inst.network_interfaces.iter().enumerate() {
+                    let epath = format!("{path}.NetworkInterfaces[{k}]");
+                    enis.push(eni(At { file, path: &epath }, ctx, e, Some(&emb), p)?);
+                }
+            }
+            let windows = inst
+                .platform
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("windows"))
+                || inst
+                    .platform_details
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("Windows"));
+            p.instances.insert(PInstance {
+                id: inst.instance_id.clone(),
+                state,
+                windows,
+                tags: tags(&inst.tags),
+                enis,
+                origin: At { file, path: &path }.origin(),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn addresses(file: &str, list: Vec<r::Address>, p: &mut Parts) {
+    for (i, a) in list.into_iter().enumerate() {
+        if let Some(eni_id) = a.network_interface_id {
+            let path = item("Addresses", i);
+            p.addresses.push(PAddress {
+                public: a.public_ip.0,
+                eni_id,
+                private: a.private_ip_address.map(|x| x.0),
+                origin: At { file, path: &path }.origin(),
+            });
+        }
+    }
+}
+
+pub(super) fn internet_gateways(file: &str, list: Vec<r::InternetGateway>, p: &mut Parts) {
+    for (i, g) in list.into_iter().enumerate() {
+        let path = item("InternetGateways", i);
+        let vpcs = g
+            .attachments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a.state.as_deref(), None | Some("available" | "attached")))
+            .map(|(j, a)| (a.vpc_id.clone(), format!("{path}.Attachments[{j}].VpcId")))
+            .collect();
+        p.internet_gateways.insert(PInternetGateway {
+            id: g.internet_gateway_id,
+            vpcs,
+            tags: tags(&g.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn nat_gateways(file: &str, list: Vec<r::NatGateway>, p: &mut Parts) {
+    for (i, n) in list.into_iter().enumerate() {
+        let path = item("NatGateways", i);
+        let addresses: Vec<_> = n
+            .nat_gateway_addresses
+            .iter()
+            .map(|a| {
+                (
+                    a.network_interface_id.clone().unwrap_or_default(),
+                    a.private_ip.map(|x| x.0),
+                    a.public_ip.map(|x| x.0),
+                )
+            })
+            .collect();
+        p.nat_gateways.insert(PNatGateway {
+            id: n.nat_gateway_id,
+            subnet_id: n.subnet_id,
+            state: n.state.unwrap_or_else(|| "available".to_owned()),
+            public: n.connectivity_type.as_deref() != Some("private"),
+            private_ips: addresses.iter().filter_map(|a| a.1).collect(),
+            public_ips: addresses.iter().filter_map(|a| a.2).collect(),
+            addresses,
+            tags: tags(&n.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+fn peering_side(at: At<'_>, side: &r::PeeringVpcInfo) -> Result<PeeringSide, IngestError> {
+    let vpc_id = side.vpc_id.as_deref().ok_or_else(|| at.missing("VpcId"))?;
+    let mut cidrs = Vec::new();
+    if let Some(c) = side.cidr_block {
+        cidrs.push(c.0);
+    }
+    for c in &side.cidr_block_set {
+        push_unique(&mut cidrs, c.cidr_block.0);
+    }
+    for c in &side.ipv6_cidr_block_set {
+        push_unique(&mut cidrs, c.ipv6_cidr_block.0);
+    }
+    Ok(PeeringSide {
+        vpc_id: vpc_id.into(),
+        vpc: None,
+        account: side.owner_id.as_deref().map(Into::into),
+        region: side.region.clone(),
+        cidrs,
+    })
+}
+
+pub(super) fn peerings(
+    file: &str,
+    list: Vec<r::PeeringConnection>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, c) in list.into_iter().enumerate() {
+        let path = item("VpcPeeringConnections", i);
+        let rpath = format!("{path}.RequesterVpcInfo");
+        let apath = format!("{path}.AccepterVpcInfo");
+        p.peerings.insert(PPeering {
+            requester: peering_side(At { file, path: &rpath }, &c.requester_vpc_info)?,
+            accepter: peering_side(At { file, path: &apath }, &c.accepter_vpc_info)?,
+            id: c.vpc_peering_connection_id,
+            status: c
+                .status
+                .map(|s| s.code)
+                .unwrap_or_else(|| "active".to_owned()),
+            tags: tags(&c.tags),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn vpc_endpoints(file: &str, list: Vec<r::VpcEndpoint>, p: &mut Parts) {
+    for (i, e) in list.into_iter().enumerate() {
+        let path = item("VpcEndpoints", i);
+        let kind = match e.vpc_endpoint_type.as_deref() {
+            Some("Gateway") => VpcEndpointKind::Gateway,
+            Some("Interface") => VpcEndpointKind::Interface,
+            Some(other) => VpcEndpointKind::Other(other.to_owned()),
+            None if !e.route_table_ids.is_empty() => VpcEndpointKind::Gateway,
+            None => VpcEndpointKind::Interface,
+        };
+        p.vpc_endpoints.insert(PVpcEndpoint {
+            id: e.vpc_endpoint_id,
+            kind,
+            vpc_id: e.vpc_id,
+            service: e.service_name.unwrap_or_default(),
+            state: e.state.unwrap_or_else(|| "available".to_owned()),
+            route_tables: e.route_table_ids.0,
+            enis: e.network_interface_ids.0,
+            tags: tags(&e.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}

@@ -1,0 +1,111 @@
+//! Prefix lists, RDS instances and endpoint services.
+
+use super::{At, item};
+use crate::error::IngestError;
+use crate::pending::{PDbInstance, PPrefixList, Parts};
+use crate::raw::other as r;
+
+pub(super) fn prefix_lists(file: &str, list: Vec<r::PrefixList>, p: &mut Parts) {
+    for (i, l) in list.into_iter().enumerate() {
+        let path = item("PrefixLists", i);
+        p.prefix_lists.push(PPrefixList {
+            id: l.prefix_list_id,
+            name: l.prefix_list_name,
+            cidrs: Some(l.cidrs.iter().map(|c| c.0).collect()),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn managed_prefix_lists(file: &str, list: Vec<r::ManagedPrefixList>, p: &mut Parts) {
+    for (i, l) in list.into_iter().enumerate() {
+        let path = item("ManagedPrefixLists", i);
+        let name = l
+            .prefix_list_name
+            .or_else(|| pinhole_model::name_tag(&crate::raw::tags(&l.tags)).map(str::to_owned));
+        p.prefix_lists.push(PPrefixList {
+            id: l.prefix_list_id,
+            name,
+            cidrs: None,
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries>, p: &mut Parts) {
+    for (i, l) in list.into_iter().enumerate() {
+        let path = item("PrefixListEntries", i);
+        p.prefix_lists.push(PPrefixList {
+            id: l.prefix_list_id,
+            name: None,
+            cidrs: Some(l.entries.iter().map(|e| e.cidr.0).collect()),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn db_instances(
+    file: &str,
+    list: Vec<r::DbInstance>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, d) in list.into_iter().enumerate() {
+        let path = item("DBInstances", i);
+        let at = At { file, path: &path };
+        let port = match d.endpoint.as_ref().and_then(|e| e.port) {
+            None => None,
+            Some(n) => Some(u16::try_from(n).map_err(|_| {
+                IngestError::invalid(file, &format!("{path}.Endpoint.Port"), n, "a port 0-65535")
+            })?),
+        };
+        let group = d.db_subnet_group.as_ref();
+        p.db_instances.insert(PDbInstance {
+            id: d.db_instance_identifier,
+            engine: d.engine.unwrap_or_default(),
+            status: d
+                .db_instance_status
+                .unwrap_or_else(|| "available".to_owned()),
+            port,
+            endpoint: d.endpoint.and_then(|e| e.address),
+            vpc_id: group.and_then(|g| g.vpc_id.clone()),
+            subnets: group
+                .map(|g| {
+                    g.subnets
+                        .iter()
+                        .map(|s| s.subnet_identifier.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            groups: d
+                .vpc_security_groups
+                .iter()
+                .filter(|g| !matches!(g.status.as_deref(), Some("inactive" | "removing")))
+                .map(|g| g.vpc_security_group_id.clone())
+                .collect(),
+            az: d.availability_zone,
+            secondary_az: d.secondary_availability_zone,
+            origin: at.origin(),
+        });
+    }
+    Ok(())
+}
+
+/// The region's catalogue of AWS services is noise; services that an account provides
+/// (PrivateLink behind its own load balancer) are worth a warning.
+pub(super) fn endpoint_services(file: &str, list: Vec<r::ServiceDetail>, p: &mut Parts) {
+    let own: Vec<&str> = list
+        .iter()
+        .filter(|s| !matches!(s.owner.as_deref(), None | Some("amazon")))
+        .filter_map(|s| s.service_name.as_deref())
+        .collect();
+    if let Some(first) = own.first() {
+        let at = At {
+            file,
+            path: "ServiceDetails",
+        };
+        p.warn(
+            &at.origin(),
+            format!("endpoint services owned by accounts are not modelled yet: {} ignored, e.g. `{first}`", own.len()),
+        );
+    }
+}

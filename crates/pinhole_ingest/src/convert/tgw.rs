@@ -1,0 +1,158 @@
+//! Transit gateways, their attachments, route tables, routes, propagations and associations.
+
+use super::{At, arn_region, item, live};
+use crate::error::IngestError;
+use crate::pending::*;
+use crate::raw::{tags, tgw as r};
+
+fn enabled(v: Option<&String>) -> bool {
+    v.is_some_and(|s| s == "enable")
+}
+
+pub(super) fn transit_gateways(ctx: &Ctx, list: Vec<r::TransitGateway>, p: &mut Parts) {
+    for t in list {
+        p.transit_gateways.insert(PTransitGateway {
+            id: t.transit_gateway_id,
+            owner: t.owner_id,
+            arn_region: t.transit_gateway_arn.as_deref().and_then(arn_region),
+            state: t.state.unwrap_or_else(|| "available".to_owned()),
+            sg_referencing: enabled(
+                t.options
+                    .as_ref()
+                    .and_then(|o| o.security_group_referencing_support.as_ref()),
+            ),
+            tags: tags(&t.tags),
+            ctx: ctx.clone(),
+        });
+    }
+}
+
+pub(super) fn attachments(file: &str, list: Vec<r::Attachment>, p: &mut Parts) {
+    for (i, a) in list.into_iter().enumerate() {
+        let path = item("TransitGatewayAttachments", i);
+        let association = a
+            .association
+            .filter(|s| matches!(s.state.as_deref(), None | Some("associated")))
+            .map(|s| s.transit_gateway_route_table_id);
+        p.tgw_attachments.insert(PTgwAttachment {
+            id: a.transit_gateway_attachment_id,
+            tgw: a.transit_gateway_id,
+            resource_type: a.resource_type.unwrap_or_default(),
+            resource_id: a.resource_id.unwrap_or_default(),
+            state: a.state.unwrap_or_else(|| "available".to_owned()),
+            association,
+            tags: tags(&a.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn vpc_attachments(file: &str, list: Vec<r::VpcAttachment>, p: &mut Parts) {
+    for (i, a) in list.into_iter().enumerate() {
+        let path = item("TransitGatewayVpcAttachments", i);
+        let o = a.options.as_ref();
+        p.tgw_vpc_attachments.insert(PTgwVpcAttachment {
+            id: a.transit_gateway_attachment_id,
+            tgw: a.transit_gateway_id,
+            vpc_id: a.vpc_id,
+            subnets: a.subnet_ids.0,
+            state: a.state.unwrap_or_else(|| "available".to_owned()),
+            appliance_mode: enabled(o.and_then(|o| o.appliance_mode_support.as_ref())),
+            sg_referencing: enabled(o.and_then(|o| o.security_group_referencing_support.as_ref())),
+            ipv6: enabled(o.and_then(|o| o.ipv6_support.as_ref())),
+            tags: tags(&a.tags),
+            origin: At { file, path: &path }.origin(),
+        });
+    }
+}
+
+pub(super) fn route_tables(list: Vec<r::RouteTable>, p: &mut Parts) {
+    for t in list {
+        if !live(t.state.as_deref()) {
+            continue;
+        }
+        p.tgw_route_tables.insert(PTgwRouteTable {
+            id: t.transit_gateway_route_table_id,
+            tgw: t.transit_gateway_id,
+            tags: tags(&t.tags),
+        });
+    }
+}
+
+pub(super) fn propagations(file: &str, list: Vec<r::PropagationsOfTable>, p: &mut Parts) {
+    for (i, t) in list.into_iter().enumerate() {
+        for (j, g) in t
+            .transit_gateway_route_table_propagations
+            .iter()
+            .enumerate()
+        {
+            let path = format!(
+                "TransitGatewayPropagations[{i}].TransitGatewayRouteTablePropagations[{j}]"
+            );
+            p.tgw_propagations.push(PTgwPropagation {
+                table: t.transit_gateway_route_table_id.clone(),
+                attachment: g.transit_gateway_attachment_id.clone(),
+                resource_id: g.resource_id.clone(),
+                enabled: matches!(g.state.as_deref(), None | Some("enabled")),
+                origin: At { file, path: &path }.origin(),
+            });
+        }
+    }
+}
+
+pub(super) fn routes(
+    file: &str,
+    list: Vec<r::RoutesOfTable>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
+    for (i, t) in list.into_iter().enumerate() {
+        let tpath = item("TransitGatewayStaticRoutes", i);
+        if t.additional_routes_available {
+            p.warn(
+                &At { file, path: &tpath }.origin(),
+                format!(
+                    "routes of transit gateway route table `{}` are truncated (`AdditionalRoutesAvailable`)",
+                    t.transit_gateway_route_table_id
+                ),
+            );
+        }
+        for (j, rt) in t.routes.iter().enumerate() {
+            let path = format!("{tpath}.Routes[{j}]");
+            let at = At { file, path: &path };
+            let dest = match (&rt.destination_cidr_block, &rt.prefix_list_id) {
+                (Some(c), _) => PTgwDest::Cidr(c.0),
+                (None, Some(pl)) => PTgwDest::PrefixList(pl.clone()),
+                (None, None) => return Err(at.missing("DestinationCidrBlock")),
+            };
+            p.tgw_routes.push(PTgwRoute {
+                table: t.transit_gateway_route_table_id.clone(),
+                dest,
+                propagated: rt.r#type.as_deref() == Some("propagated"),
+                state: rt.state.clone().unwrap_or_else(|| "active".to_owned()),
+                attachments: rt
+                    .transit_gateway_attachments
+                    .iter()
+                    .map(|a| a.transit_gateway_attachment_id.clone())
+                    .collect(),
+                origin: at.origin(),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn associations(file: &str, list: Vec<r::AssociationsOfTable>, p: &mut Parts) {
+    for (i, t) in list.into_iter().enumerate() {
+        for (j, a) in t.associations.iter().enumerate() {
+            if !matches!(a.state.as_deref(), None | Some("associated")) {
+                continue;
+            }
+            let path = format!("TransitGatewayRouteTableAssociations[{i}].Associations[{j}]");
+            p.tgw_associations.push(PTgwAssociation {
+                table: t.transit_gateway_route_table_id.clone(),
+                attachment: a.transit_gateway_attachment_id.clone(),
+                origin: At { file, path: &path }.origin(),
+            });
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! Resources read and validated from one or more files, with their references still AWS ids.
+//! `resolve` turns them into the model once every file is in.
+
+use ipnet::IpNet;
+use pinhole_model::{AclEntry, EniKind, Origin, PeeringSide, Route, SgRule, Tags, Warning};
+use rustc_hash::FxHashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// The account and region a file was dumped from, when its path says so.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Ctx {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+/// A resource that has an AWS id: the key for deduplication and sorting.
+pub(crate) trait Keyed {
+    fn key(&self) -> &str;
+    /// Whether `self`, read later, should replace `old`, read earlier with the same id.
+    /// Default: keep the first copy unless only the new one comes from its owner's own dump
+    /// (`reference/aws-semantics-more.md` §4.3: participants see fewer fields, no tags).
+    fn replaces(&self, old: &Self) -> bool {
+        from_owner(self.owner(), self.dumped_by()) && !from_owner(old.owner(), old.dumped_by())
+    }
+    fn owner(&self) -> Option<&str> {
+        None
+    }
+    fn dumped_by(&self) -> Option<&str> {
+        None
+    }
+}
+
+fn from_owner(owner: Option<&str>, dumped_by: Option<&str>) -> bool {
+    matches!((owner, dumped_by), (Some(o), Some(d)) if o == d)
+}
+
+macro_rules! keyed {
+    ($t:ty, $id:ident) => {
+        impl Keyed for $t {
+            fn key(&self) -> &str {
+                &self.$id
+            }
+        }
+    };
+    ($t:ty, $id:ident, owned) => {
+        impl Keyed for $t {
+            fn key(&self) -> &str {
+                &self.$id
+            }
+            fn owner(&self) -> Option<&str> {
+                self.owner.as_deref()
+            }
+            fn dumped_by(&self) -> Option<&str> {
+                self.ctx.account.as_deref()
+            }
+        }
+    };
+}
+
+/// Resources of one kind, deduplicated by id.
+#[derive(Debug)]
+pub(crate) struct Store<T> {
+    items: Vec<T>,
+    by_id: FxHashMap<String, usize>,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            items: Vec::new(),
+            by_id: FxHashMap::default(),
+        }
+    }
+}
+
+impl<T: Keyed> Store<T> {
+    pub fn insert(&mut self, item: T) {
+        match self.by_id.get(item.key()) {
+            Some(&i) => {
+                if let Some(old) = self.items.get_mut(i)
+                    && item.replaces(old)
+                {
+                    *old = item;
+                }
+            }
+            None => {
+                self.by_id.insert(item.key().to_owned(), self.items.len());
+                self.items.push(item);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: Store<T>) {
+        for item in other.items {
+            self.insert(item);
+        }
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        let i = *self.by_id.get(id)?;
+        self.items.get_mut(i)
+    }
+
+    /// The items sorted by id: arena order.
+    pub fn into_sorted(self) -> Vec<T> {
+        let mut v = self.items;
+        v.sort_by(|a, b| a.key().cmp(b.key()));
+        v
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct PVpc {
+    pub id: String,
+    pub owner: Option<String>,
+    pub cidrs: Vec<IpNet>,
+    pub is_default: bool,
+    pub tags: Tags,
+    pub ctx: Ctx,
+    pub origin: Origin,
+}
+keyed!(PVpc, id, owned);
+
+#[derive(Debug)]
+pub(crate) struct PSubnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub owner: Option<String>,
+    pub cidrs: Vec<IpNet>,
+    pub az: String,
+    pub az_id: Option<String>,
+    pub arn_region: Option<String>,
+    pub map_public_ip: bool,
+    pub tags: Tags,
+    pub ctx: Ctx,
+    pub origin: Origin,
+}
+keyed!(PSubnet, id, owned);
+
+#[derive(Debug)]
+pub(crate) struct PRouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    pub main: bool,
+    /// Explicitly associated subnets, with the JSON path of each association.
+    pub subnets: Vec<(String, String)>,
+    /// Routes; prefix-list destinations are resolved later.
+    pub routes: Vec<Route>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PRouteTable, id);
+
+#[derive(Debug)]
+pub(crate) struct PNetworkAcl {
+    pub id: String,
+    pub vpc_id: String,
+    pub is_default: bool,
+    pub inbound: Vec<AclEntry>,
+    pub outbound: Vec<AclEntry>,
+    pub subnets: Vec<(String, String)>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PNetworkAcl, id);
+
+#[derive(Debug)]
+pub(crate) struct PSecurityGroup {
+    pub id: String,
+    pub vpc_id: Option<String>,
+    pub owner: Option<String>,
+    pub name: String,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+    pub tags: Tags,
+    pub ctx: Ctx,
+    pub origin: Origin,
+}
+keyed!(PSecurityGroup, id, owned);
+
+#[derive(Debug)]
+pub(crate) struct PEni {
+    pub id: String,
+    pub subnet_id: String,
+    pub vpc_id: Option<String>,
+    pub owner: Option<String>,
+    pub kind: EniKind,
+    pub private_ips: Vec<pinhole_model::PrivateIp>,
+    pub ipv6: Vec<IpAddr>,
+    pub groups: Vec<String>,
+    pub source_dest_check: bool,
+    pub instance_id: Option<String>,
+    pub device_index: i64,
+    pub description: String,
+    pub status: String,
+    pub tags: Tags,
+    pub ctx: Ctx,
+    pub origin: Origin,
+}
+keyed!(PEni, id, owned);
+
+#[derive(Debug)]
+pub(crate) struct PInstance {
+    pub id: String,
+    pub state: String,
+    pub windows: bool,
+    pub tags: Tags,
+    /// The instance's own view of its ENIs: used when `NetworkInterfaces` lacks one.
+    pub enis: Vec<PEni>,
+    pub origin: Origin,
+}
+keyed!(PInstance, id);
+
+#[derive(Debug)]
+pub(crate) struct PAddress {
+    pub public: Ipv4Addr,
+    pub eni_id: String,
+    pub private: Option<IpAddr>,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub(crate) struct PInternetGateway {
+    pub id: String,
+    /// Attached VPCs with the JSON path of each attachment.
+    pub vpcs: Vec<(String, String)>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PInternetGateway, id);
+
+#[derive(Debug)]
+pub(crate) struct PNatGateway {
+    pub id: String,
+    pub subnet_id: Option<String>,
+    pub state: String,
+    pub public: bool,
+    pub private_ips: Vec<IpAddr>,
+    pub public_ips: Vec<Ipv4Addr>,
+    /// ENI ids with the private and public address of each.
+    pub addresses: Vec<(String, Option<IpAddr>, Option<Ipv4Addr>)>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PNatGateway, id);
+
+#[derive(Debug)]
+pub(crate) struct PPeering {
+    pub id: String,
+    pub status: String,
+    pub requester: PeeringSide,
+    pub accepter: PeeringSide,
+    pub tags: Tags,
+}
+
+impl PPeering {
+    /// Which copy of a connection seen from both accounts to keep: the live one, then the one
+    /// that knows more CIDRs, owners and regions.
+    fn score(&self) -> (u8, usize) {
+        let status = match self.status.as_str() {
+            "active" => 3,
+            "pending-acceptance" | "provisioning" | "initiating-request" => 2,
+            _ => 1,
+        };
+        let info = |s: &PeeringSide| {
+            s.cidrs.len() + usize::from(s.account.is_some()) + usize::from(s.region.is_some())
+        };
+        (
+            status,
+            info(&self.requester) + info(&self.accepter) + self.tags.len(),
+        )
+    }
+}
+
+impl Keyed for PPeering {
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn replaces(&self, old: &Self) -> bool {
+        self.score() > old.score()
+    }
+}
+
+/// One source's view of a prefix list; several are merged by id.
+#[derive(Debug)]
+pub(crate) struct PPrefixList {
+    pub id: String,
+    pub name: Option<String>,
+    /// `None` when this source lists the prefix list without its entries.
+    pub cidrs: Option<Vec<IpNet>>,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub(crate) struct PVpcEndpoint {
+    pub id: String,
+    pub kind: pinhole_model::VpcEndpointKind,
+    pub vpc_id: String,
+    pub service: String,
+    pub state: String,
+    pub route_tables: Vec<String>,
+    pub enis: Vec<String>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PVpcEndpoint, id);
+
+#[derive(Debug)]
+pub(crate) struct PTransitGateway {
+    pub id: String,
+    pub owner: Option<String>,
+    pub arn_region: Option<String>,
+    pub state: String,
+    pub sg_referencing: bool,
+    pub tags: Tags,
+    pub ctx: Ctx,
+}
+keyed!(PTransitGateway, id, owned);
+
+/// From `describe-transit-gateway-attachments`.
+#[derive(Debug)]
+pub(crate) struct PTgwAttachment {
+    pub id: String,
+    pub tgw: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub state: String,
+    pub association: Option<String>,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PTgwAttachment, id);
+
+/// From `describe-transit-gateway-vpc-attachments`.
+#[derive(Debug)]
+pub(crate) struct PTgwVpcAttachment {
+    pub id: String,
+    pub tgw: String,
+    pub vpc_id: String,
+    pub subnets: Vec<String>,
+    pub state: String,
+    pub appliance_mode: bool,
+    pub sg_referencing: bool,
+    pub ipv6: bool,
+    pub tags: Tags,
+    pub origin: Origin,
+}
+keyed!(PTgwVpcAttachment, id);
+
+#[derive(Debug)]
+pub(crate) struct PTgwRouteTable {
+    pub id: String,
+    pub tgw: String,
+    pub tags: Tags,
+}
+keyed!(PTgwRouteTable, id);
+
+/// Where a static TGW route goes.
+#[derive(Debug)]
+pub(crate) enum PTgwDest {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct PTgwRoute {
+    pub table: String,
+    pub dest: PTgwDest,
+    pub propagated: bool,
+    pub state: String,
+    pub attachments: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub(crate) struct PTgwPropagation {
+    pub table: String,
+    pub attachment: String,
+    pub resource_id: Option<String>,
+    pub enabled: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub(crate) struct PTgwAssociation {
+    pub table: String,
+    pub attachment: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub(crate) struct PDbInstance {
+    pub id: String,
+    pub engine: String,
+    pub status: String,
+    pub port: Option<u16>,
+    pub endpoint: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnets: Vec<String>,
+    pub groups: Vec<String>,
+    pub az: Option<String>,
+    pub secondary_az: Option<String>,
+    pub origin: Origin,
+}
+keyed!(PDbInstance, id);
+
+/// Everything read so far.
+#[derive(Debug, Default)]
+pub(crate) struct Parts {
+    pub vpcs: Store<PVpc>,
+    pub subnets: Store<PSubnet>,
+    pub route_tables: Store<PRouteTable>,
+    pub network_acls: Store<PNetworkAcl>,
+    pub security_groups: Store<PSecurityGroup>,
+    pub enis: Store<PEni>,
+    pub instances: Store<PInstance>,
+    pub addresses: Vec<PAddress>,
+    pub internet_gateways: Store<PInternetGateway>,
+    pub nat_gateways: Store<PNatGateway>,
+    pub peerings: Store<PPeering>,
+    pub prefix_lists: Vec<PPrefixList>,
+    pub vpc_endpoints: Store<PVpcEndpoint>,
+    pub transit_gateways: Store<PTransitGateway>,
+    pub tgw_attachments: Store<PTgwAttachment>,
+    pub tgw_vpc_attachments: Store<PTgwVpcAttachment>,
+    pub tgw_route_tables: Store<PTgwRouteTable>,
+    pub tgw_routes: Vec<PTgwRoute>,
+    pub tgw_propagations: Vec<PTgwPropagation>,
+    pub tgw_associations: Vec<PTgwAssociation>,
+    pub db_instances: Store<PDbInstance>,
+    /// Zone name → zone id, per region-qualified zone name (`us-east-1a`).
+    pub zone_ids: FxHashMap<String, String>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Parts {
+    /// Adds a later file's resources; duplicates follow [`Keyed::replaces`].
+    pub fn merge(&mut self, o: Parts) {
+        self.vpcs.merge(o.vpcs);
+        self.subnets.merge(o.subnets);
+        self.route_tables.merge(o.route_tables);
+        self.network_acls.merge(o.network_acls);
+        self.security_groups.merge(o.security_groups);
+        self.enis.merge(o.enis);
+        self.instances.merge(o.instances);
+        self.addresses.extend(o.addresses);
+        self.internet_gateways.merge(o.internet_gateways);
+        self.nat_gateways.merge(o.nat_gateways);
+        self.peerings.merge(o.peerings);
+        self.prefix_lists.extend(o.prefix_lists);
+        self.vpc_endpoints.merge(o.vpc_endpoints);
+        self.transit_gateways.merge(o.transit_gateways);
+        self.tgw_attachments.merge(o.tgw_attachments);
+        self.tgw_vpc_attachments.merge(o.tgw_vpc_attachments);
+        self.tgw_route_tables.merge(o.tgw_route_tables);
+        self.tgw_routes.extend(o.tgw_routes);
+        self.tgw_propagations.extend(o.tgw_propagations);
+        self.tgw_associations.extend(o.tgw_associations);
+        self.db_instances.merge(o.db_instances);
+        for (k, v) in o.zone_ids {
+            self.zone_ids.entry(k).or_insert(v);
+        }
+        self.warnings.extend(o.warnings);
+    }
+
+    pub fn warn(&mut self, origin: &Origin, message: String) {
+        self.warnings.push(Warning {
+            file: origin.file.clone(),
+            path: origin.path.clone(),
+            message,
+        });
+    }
+}

@@ -1,0 +1,467 @@
+//! The AWS JSON as it comes: private serde types, one per describe-* output shape.
+//!
+//! Single values are validated while parsing (CIDRs, addresses, protocols) so that a bad value is
+//! reported at its exact JSON path; cross-field checks happen in `convert`.
+
+pub(crate) mod ec2;
+pub(crate) mod other;
+pub(crate) mod tgw;
+
+use ipnet::IpNet;
+use pinhole_model::Protocol;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// A list that may also be `null` or absent (both read as empty).
+#[derive(Debug)]
+pub(crate) struct List<T>(pub Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(List(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default()))
+    }
+}
+
+impl<T> List<T> {
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Tag {
+    pub key: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// Tags sorted by key, as the model keeps them.
+pub(crate) fn tags(list: &List<Tag>) -> Vec<(String, String)> {
+    let mut t: Vec<(String, String)> = list
+        .iter()
+        .map(|t| (t.key.clone(), t.value.clone().unwrap_or_default()))
+        .collect();
+    t.sort();
+    t.dedup_by(|a, b| a.0 == b.0);
+    t
+}
+
+fn bad<E: de::Error>(found: &str, expected: &str) -> E {
+    E::custom(format_args!(
+        "invalid value: `{found}`, expected {expected}"
+    ))
+}
+
+macro_rules! from_str_value {
+    ($name:ident, $inner:ty, $expected:literal) => {
+        /// A string that must parse as
+        #[doc = $expected]
+        #[derive(Clone, Copy, Debug)]
+        pub(crate) struct $name(pub $inner);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expected)
+                    }
+                    fn visit_str<E: de::Error>(self, s: &str) -> Result<$name, E> {
+                        s.trim()
+                            .parse::<$inner>()
+                            .map($name)
+                            .map_err(|_| bad(s, $expected))
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+
+from_str_value!(
+    Cidr,
+    IpNet,
+    "an IPv4 or IPv6 CIDR block such as `10.0.0.0/16`"
+);
+from_str_value!(Ip, IpAddr, "an IPv4 or IPv6 address");
+from_str_value!(Ipv4, Ipv4Addr, "an IPv4 address");
+
+const PROTO_EXPECTED: &str = "a protocol: `-1`, `tcp`, `udp`, `icmp`, `icmpv6` or a number 0-255";
+
+/// An IP protocol as NACLs (`"6"`, `"-1"`) and security groups (`"tcp"`, `"-1"`, `"50"`) write it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Proto(pub Protocol);
+
+pub(crate) fn parse_protocol(s: &str) -> Option<Protocol> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "-1" | "all" => Some(Protocol::All),
+        "tcp" => Some(Protocol::Num(Protocol::TCP)),
+        "udp" => Some(Protocol::Num(Protocol::UDP)),
+        "icmp" => Some(Protocol::Num(Protocol::ICMP)),
+        "icmpv6" | "icmp6" => Some(Protocol::Num(Protocol::ICMPV6)),
+        n => n.parse::<u8>().ok().map(Protocol::Num),
+    }
+}
+
+impl<'de> Deserialize<'de> for Proto {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Proto;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(PROTO_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Proto, E> {
+                parse_protocol(s)
+                    .map(Proto)
+                    .ok_or_else(|| bad(s, PROTO_EXPECTED))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Proto, E> {
+                match n {
+                    -1 => Ok(Proto(Protocol::All)),
+                    _ => u8::try_from(n)
+                        .map(|n| Proto(Protocol::Num(n)))
+                        .map_err(|_| bad(&n.to_string(), PROTO_EXPECTED)),
+                }
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Proto, E> {
+                u8::try_from(n)
+                    .map(|n| Proto(Protocol::Num(n)))
+                    .map_err(|_| bad(&n.to_string(), PROTO_EXPECTED))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// How many entries a value we do not read holds (array length, object size; `null` is 0).
+#[derive(Debug, Default)]
+pub(crate) struct Count(pub usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while s.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+            fn visit_unit<E>(self) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_none<E>(self) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Count, E> {
+                Ok(Count(1))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Count, E> {
+                Ok(Count(1))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Count, E> {
+                Ok(Count(1))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Count, E> {
+                Ok(Count(1))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Count, E> {
+                Ok(Count(1))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One top-level key of a file and what it held.
+#[derive(Debug)]
+pub(crate) enum Section {
+    Vpcs(Vec<ec2::Vpc>),
+    Subnets(Vec<ec2::Subnet>),
+    RouteTables(Vec<ec2::RouteTable>),
+    NetworkAcls(Vec<ec2::NetworkAcl>),
+    SecurityGroups(Vec<ec2::SecurityGroup>),
+    NetworkInterfaces(Vec<ec2::Eni>),
+    Reservations(Vec<ec2::Reservation>),
+    Addresses(Vec<ec2::Address>),
+    InternetGateways(Vec<ec2::InternetGateway>),
+    NatGateways(Vec<ec2::NatGateway>),
+    VpcPeeringConnections(Vec<ec2::PeeringConnection>),
+    VpcEndpoints(Vec<ec2::VpcEndpoint>),
+    AvailabilityZones(Vec<ec2::AvailabilityZone>),
+    PrefixLists(Vec<other::PrefixList>),
+    ManagedPrefixLists(Vec<other::ManagedPrefixList>),
+    PrefixListEntries(Vec<other::PrefixListEntries>),
+    DbInstances(Vec<other::DbInstance>),
+    EndpointServices(Vec<other::ServiceDetail>),
+    TransitGateways(Vec<tgw::TransitGateway>),
+    TgwAttachments(Vec<tgw::Attachment>),
+    TgwVpcAttachments(Vec<tgw::VpcAttachment>),
+    TgwRouteTables(Vec<tgw::RouteTable>),
+    TgwPropagations(Vec<tgw::PropagationsOfTable>),
+    TgwStaticRoutes(Vec<tgw::RoutesOfTable>),
+    TgwAssociations(Vec<tgw::AssociationsOfTable>),
+    /// A key pinhole knows but does not read (yet); only reported when it holds something.
+    NotModelled {
+        key: String,
+        count: usize,
+        why: Why,
+    },
+    /// A key pinhole does not know at all.
+    Unknown {
+        key: String,
+    },
+}
+
+/// Why a known key is not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Why {
+    /// The resource is not in the model yet.
+    NotModelled,
+    /// A single-call output that lacks the parent's id (the table or list it belongs to).
+    NeedsParent(&'static str),
+    /// Listing or paging noise: never reported.
+    Silent,
+}
+
+/// A whole file: the sections of its top-level object, in file order.
+#[derive(Debug, Default)]
+pub(crate) struct FileContents {
+    pub sections: Vec<Section>,
+    /// Set when the top level is not an object (an array or a scalar).
+    pub not_an_object: Option<&'static str>,
+}
+
+const NOT_MODELLED: &[&str] = &[
+    "VpnGateways",
+    "VpnConnections",
+    "CustomerGateways",
+    "DomainStatusList",
+    "DomainNames",
+    "LoadBalancers",
+    "LoadBalancerDescriptions",
+    "TargetGroups",
+    "LoadBalancerListeners",
+    "LoadBalancerAttributes",
+    "LoadBalancerTargetHealth",
+    "Listeners",
+    "Rules",
+    "TargetHealthDescriptions",
+    "Attributes",
+    "DBClusters",
+    "DBSubnetGroups",
+    "DBProxies",
+    "TransitGatewayPeeringAttachments",
+    "TransitGatewayConnects",
+    "TransitGatewayConnectPeers",
+    "TransitGatewayMulticastDomains",
+    "TransitGatewayPrefixListReferences",
+    "TransitGatewayPolicyTables",
+    "CarrierGateways",
+    "LocalGatewayRouteTables",
+    "ClientVpnEndpoints",
+    "NetworkFirewalls",
+    "FirewallPolicies",
+    "SecurityGroupRules",
+    "SecurityGroupVpcAssociations",
+    "DhcpOptions",
+    "FlowLogs",
+    "VpcEndpointConnections",
+    "VpcEndpointConnectionNotifications",
+    "NetworkInterfacePermissions",
+    "Ipv6Pools",
+    "PublicIpv4Pools",
+    "ManagedPrefixListAssociations",
+];
+
+/// Read and dropped without a word. Egress-only internet gateways need no record: routes carry
+/// their id, which is all the engines use.
+const SILENT: &[&str] = &[
+    "EgressOnlyInternetGateways",
+    "NextToken",
+    "ResponseMetadata",
+    "ServiceNames",
+    "AdditionalRoutesAvailable",
+    "Regions",
+];
+
+impl<'de> Deserialize<'de> for FileContents {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FileVisitor)
+    }
+}
+
+struct FileVisitor;
+
+impl FileVisitor {
+    fn scalar<E>(what: &'static str) -> Result<FileContents, E> {
+        Ok(FileContents {
+            sections: Vec::new(),
+            not_an_object: Some(what),
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for FileVisitor {
+    type Value = FileContents;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a describe-* output object such as {\"Vpcs\": [...]}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<FileContents, A::Error> {
+        let mut sections = Vec::new();
+        while let Some(key) = m.next_key::<String>()? {
+            let s = match key.as_str() {
+                "Vpcs" => Section::Vpcs(m.next_value::<List<_>>()?.0),
+                "Subnets" => Section::Subnets(m.next_value::<List<_>>()?.0),
+                "RouteTables" => Section::RouteTables(m.next_value::<List<_>>()?.0),
+                "NetworkAcls" => Section::NetworkAcls(m.next_value::<List<_>>()?.0),
+                "SecurityGroups" => Section::SecurityGroups(m.next_value::<List<_>>()?.0),
+                "NetworkInterfaces" => Section::NetworkInterfaces(m.next_value::<List<_>>()?.0),
+                "Reservations" => Section::Reservations(m.next_value::<List<_>>()?.0),
+                "Addresses" => Section::Addresses(m.next_value::<List<_>>()?.0),
+                "InternetGateways" => Section::InternetGateways(m.next_value::<List<_>>()?.0),
+                "NatGateways" => Section::NatGateways(m.next_value::<List<_>>()?.0),
+                "VpcPeeringConnections" => {
+                    Section::VpcPeeringConnections(m.next_value::<List<_>>()?.0)
+                }
+                "VpcEndpoints" => Section::VpcEndpoints(m.next_value::<List<_>>()?.0),
+                "AvailabilityZones" => Section::AvailabilityZones(m.next_value::<List<_>>()?.0),
+                "PrefixLists" => Section::PrefixLists(m.next_value::<List<_>>()?.0),
+                "ManagedPrefixLists" => Section::ManagedPrefixLists(m.next_value::<List<_>>()?.0),
+                "PrefixListEntries" | "ManagedPrefixListEntries" => {
+                    Section::PrefixListEntries(m.next_value::<List<_>>()?.0)
+                }
+                "DBInstances" => Section::DbInstances(m.next_value::<List<_>>()?.0),
+                "ServiceDetails" => Section::EndpointServices(m.next_value::<List<_>>()?.0),
+                "TransitGateways" => Section::TransitGateways(m.next_value::<List<_>>()?.0),
+                "TransitGatewayAttachments" => {
+                    Section::TgwAttachments(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayVpcAttachments" => {
+                    Section::TgwVpcAttachments(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayRouteTables" => {
+                    Section::TgwRouteTables(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayPropagations" => {
+                    Section::TgwPropagations(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayStaticRoutes" | "TransitGatewayRoutes" => {
+                    Section::TgwStaticRoutes(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayRouteTableAssociations" => {
+                    Section::TgwAssociations(m.next_value::<List<_>>()?.0)
+                }
+                "TransitGatewayRouteTablePropagations" => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NeedsParent("transit gateway route table"),
+                    }
+                }
+                "Routes" | "Associations" => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NeedsParent("transit gateway route table"),
+                    }
+                }
+                "Entries" => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NeedsParent("prefix list"),
+                    }
+                }
+                k if NOT_MODELLED.contains(&k) => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NotModelled,
+                    }
+                }
+                k if SILENT.contains(&k) => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::Silent,
+                    }
+                }
+                _ => {
+                    m.next_value::<IgnoredAny>()?;
+                    Section::Unknown { key }
+                }
+            };
+            sections.push(s);
+        }
+        Ok(FileContents {
+            sections,
+            not_an_object: None,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<FileContents, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Self::scalar("an array")
+    }
+    fn visit_unit<E>(self) -> Result<FileContents, E> {
+        Self::scalar("null")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<FileContents, E> {
+        Self::scalar("a boolean")
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<FileContents, E> {
+        Self::scalar("a number")
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<FileContents, E> {
+        Self::scalar("a number")
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<FileContents, E> {
+        Self::scalar("a number")
+    }
+    fn visit_str<E>(self, _: &str) -> Result<FileContents, E> {
+        Self::scalar("a string")
+    }
+}

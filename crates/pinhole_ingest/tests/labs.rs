@@ -1,0 +1,287 @@
+//! Every real snapshot loads without error: the ground-truth cases beside the project
+//! (`../shared/cases/{labs,field}/*/aws_configs`) and the bundled seed network.
+
+use pinhole_model::{EniKind, RouteOrigin, Snapshot, TgwRouteTarget};
+use std::path::{Path, PathBuf};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/cases")
+}
+
+#[expect(clippy::panic, reason = "fails the test with the ingest error")]
+fn load(dir: &Path) -> Snapshot {
+    match pinhole_ingest::load_path(dir) {
+        Ok(s) => s,
+        Err(e) => panic!("{}: {e}", dir.display()),
+    }
+}
+
+/// The cases directory, or `None` (after saying so) when it is not beside the project.
+fn cases() -> Option<PathBuf> {
+    let dir = cases_dir();
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/cases not present");
+        None
+    }
+}
+
+fn eni_id(s: &Snapshot, e: pinhole_model::EniIx) -> &str {
+    s.eni(e).id.as_str()
+}
+
+#[test]
+fn every_case_loads() {
+    let Some(root) = cases() else { return };
+    let mut loaded = 0;
+    for group in ["labs", "field"] {
+        let Ok(entries) = std::fs::read_dir(root.join(group)) else {
+            continue;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("aws_configs"))
+            .collect();
+        dirs.sort();
+        for dir in dirs.iter().filter(|d| d.is_dir()) {
+            let s = load(dir);
+            assert!(!s.vpcs.is_empty(), "{}: no VPC", dir.display());
+            for sub in &s.subnets {
+                assert!(
+                    sub.route_table.is_some(),
+                    "{}: {} has no route table",
+                    dir.display(),
+                    sub.id
+                );
+                assert!(
+                    sub.network_acl.is_some(),
+                    "{}: {} has no NACL",
+                    dir.display(),
+                    sub.id
+                );
+            }
+            for a in &s.network_acls {
+                for side in [&a.inbound, &a.outbound] {
+                    assert!(
+                        side.windows(2)
+                            .all(|w| w[0].rule_number <= w[1].rule_number),
+                        "{}",
+                        a.id
+                    );
+                    assert!(side.last().is_some_and(|e| e.is_default_deny()), "{}", a.id);
+                }
+            }
+            let unknown: Vec<_> = s
+                .warnings
+                .iter()
+                .filter(|w| w.message.contains("unknown top-level key"))
+                .collect();
+            assert!(unknown.is_empty(), "{}: {unknown:?}", dir.display());
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 15, "only {loaded} cases found");
+}
+
+#[test]
+fn aws_demo_counts_and_tgw_routes() {
+    let Some(root) = cases() else { return };
+    let dir = root.join("labs/aws_demo/aws_configs");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present", dir.display());
+        return;
+    }
+    // The parent of aws_configs works as well as aws_configs itself.
+    let s = load(dir.parent().unwrap_or(&dir));
+    assert_eq!(s.vpcs.len(), 4);
+    assert_eq!(s.subnets.len(), 13);
+    assert_eq!(s.enis.len(), 22);
+    assert_eq!(s.instances.len(), 26);
+    assert_eq!(s.instances.iter().filter(|i| i.running()).count(), 13);
+    assert_eq!(s.route_tables.len(), 10);
+    assert_eq!(s.network_acls.len(), 12);
+    assert_eq!(s.security_groups.len(), 12);
+    assert_eq!(
+        s.nat_gateways.len(),
+        2,
+        "the two deleted NAT gateways in deleted subnets are skipped"
+    );
+    assert_eq!(s.peerings.len(), 6, "12 copies, deduplicated");
+    assert_eq!(s.transit_gateways.len(), 4);
+    assert_eq!(s.tgw_attachments.len(), 8);
+    assert_eq!(s.tgw_route_tables.len(), 2);
+    let mut regions: Vec<&str> = s.vpcs.iter().map(|v| v.region.as_str()).collect();
+    regions.sort_unstable();
+    assert_eq!(
+        regions,
+        ["us-east-1", "us-east-1", "us-west-1", "us-west-1"]
+    );
+    assert!(s.enis.iter().any(|e| e.kind == EniKind::LoadBalancer));
+    assert!(s.enis.iter().any(|e| e.kind == EniKind::TransitGateway));
+
+    let east = s
+        .index
+        .tgw_route_table
+        .get("tgw-rtb-0c2a84950694f93cf")
+        .map(|&t| &s.tgw_route_tables[t.ix()]);
+    let routes: Vec<(String, RouteOrigin, Vec<&str>)> = east
+        .map(|t| {
+            t.routes
+                .iter()
+                .map(|r| {
+                    let atts = match &r.target {
+                        TgwRouteTarget::Attachments(v) => v
+                            .iter()
+                            .map(|&a| s.tgw_attachments[a.ix()].id.as_str())
+                            .collect(),
+                        TgwRouteTarget::Blackhole => vec!["blackhole"],
+                    };
+                    (r.dest.to_string(), r.origin, atts)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        routes,
+        [
+            (
+                "10.1.0.0/16".to_string(),
+                RouteOrigin::Propagated,
+                vec!["tgw-attach-035955f2e5cf4acf4"]
+            ),
+            (
+                "10.2.0.0/16".to_string(),
+                RouteOrigin::Propagated,
+                vec!["tgw-attach-095da4bf1808714f7"]
+            ),
+        ]
+    );
+    let att = s
+        .index
+        .tgw_attachment
+        .get("tgw-attach-035955f2e5cf4acf4")
+        .map(|&a| &s.tgw_attachments[a.ix()]);
+    assert!(att.is_some_and(|a| a.available()
+        && a.vpc.is_some()
+        && !a.subnets.is_empty()
+        && a.association.is_some()));
+    let lb_warnings = s
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("is not modelled yet"))
+        .count();
+    assert_eq!(
+        lb_warnings,
+        s.warnings.len(),
+        "only load balancer files are left unread: {:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn multi_account_peering() {
+    let Some(root) = cases() else { return };
+    let dir = root.join("labs/aws_multi_account_vpc_peering/aws_configs");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present", dir.display());
+        return;
+    }
+    let s = load(&dir);
+    assert_eq!(s.vpcs.len(), 2);
+    let accounts: Vec<&str> = s.vpcs.iter().map(|v| v.account.as_str()).collect();
+    assert!(
+        accounts.contains(&"028403472736") && accounts.contains(&"951601349076"),
+        "{accounts:?}"
+    );
+    let p = s
+        .index
+        .pcx
+        .get("pcx-0040f7640e10191f4")
+        .map(|&p| &s.peerings[p.ix()]);
+    assert!(p.is_some_and(|p| p.active() && p.requester.vpc.is_some() && p.accepter.vpc.is_some()));
+    assert_eq!(s.peerings.len(), 3);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+#[test]
+fn field_rds_and_tgw_lab() {
+    let Some(root) = cases() else { return };
+    let c13 = root.join("field/C13-stripped-default-nacl/aws_configs");
+    if c13.is_dir() {
+        let s = load(&c13);
+        let db = s
+            .index
+            .db
+            .get("pay-aurora-writer")
+            .map(|&d| &s.db_instances[d.ix()]);
+        let enis: Vec<&str> = db
+            .map(|d| d.enis.iter().map(|&e| eni_id(&s, e)).collect())
+            .unwrap_or_default();
+        assert_eq!(enis, ["eni-00c881894c41d2ffa"]);
+        // The RDS Proxy ENI is requester-managed by RDS but carries another group: not the DB's.
+        let proxy = s
+            .index
+            .eni
+            .get("eni-0ad142c252cdeda0b")
+            .map(|&e| s.eni(e).kind.clone());
+        assert_eq!(proxy, Some(EniKind::Rds));
+        let lambda = s
+            .index
+            .eni
+            .get("eni-0d393caf4f8088a0c")
+            .map(|&e| s.eni(e).kind.clone());
+        assert_eq!(lambda, Some(EniKind::Lambda));
+        assert_eq!(
+            s.vpcs[0].region, "us-east-1",
+            "no region directory: from the subnets' zones"
+        );
+    }
+    let tgw = root.join("labs/aws_tgw_multi_az_intra_region/aws_configs");
+    if tgw.is_dir() {
+        let s = load(&tgw);
+        assert_eq!(s.transit_gateways.len(), 1);
+        assert_eq!(s.tgw_attachments.len(), 2);
+        for a in &s.tgw_attachments {
+            assert!(a.association.is_some() && !a.subnets.is_empty(), "{}", a.id);
+        }
+        let propagated = s
+            .tgw_route_tables
+            .iter()
+            .flat_map(|t| &t.routes)
+            .filter(|r| r.origin == RouteOrigin::Propagated)
+            .count();
+        assert_eq!(propagated, 2);
+        for sub in &s.subnets {
+            assert!(sub.az_id.is_some(), "{}", sub.id);
+        }
+    }
+}
+
+#[test]
+fn bundled_seed_network() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed");
+    if !seed.is_dir() {
+        eprintln!("skipped: examples/seed not present");
+        return;
+    }
+    let s = load(&seed);
+    assert_eq!(s.vpcs.len(), 3);
+    assert_eq!(s.peerings.len(), 3);
+    let db = s.index.db.get("prod-db").map(|&d| &s.db_instances[d.ix()]);
+    let enis: Vec<&str> = db
+        .map(|d| d.enis.iter().map(|&e| eni_id(&s, e)).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        enis,
+        ["eni-0188cc33c0f521938", "eni-0206e35c2c6147421"],
+        "primary in us-east-1a, standby in us-east-1b"
+    );
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    // A single file loads too, with account and region from its path.
+    let one = seed.join("aws_configs/accounts/111111111111/us-east-1/Vpcs.json");
+    let v = load(&one);
+    assert_eq!(v.vpcs.len(), 1);
+    assert_eq!(v.vpcs[0].region, "us-east-1");
+    assert_eq!(v.vpcs[0].origin.file, "Vpcs.json");
+}
