@@ -21,17 +21,33 @@ const DB_PRIMARY: IpAddr = IpAddr::V4(Ipv4Addr::new(172, 16, 1, 100));
 const DB_STANDBY: IpAddr = IpAddr::V4(Ipv4Addr::new(172, 16, 17, 100));
 
 pub fn run() -> Result<ExitCode, String> {
-    let dir = examples_dir().ok_or("error: the bundled examples/seed directory was not found; run from the repository root")?;
+    let dir = examples_dir().ok_or(
+        "error: the bundled examples/seed directory was not found; run from the repository root",
+    )?;
     let seed = crate::load(&dir.join("seed"))?;
     let fixed = crate::load(&dir.join("seed-fixed"))?;
     let opts = Options::default();
-    println!("pinhole — the seed network (examples/seed): dev, qa and prod, one VPC each, peered in a full mesh");
+    println!(
+        "pinhole — the seed network (examples/seed): dev, qa and prod, one VPC each, peered in a full mesh"
+    );
     println!("and one pinhole: the dev batch host may reach the prod RDS on 3306.\n");
     print!("{}", render::summary(&seed));
     let cases = [
-        ("the pinhole, as the seed wrote it: dev batch host -> prod RDS primary, MySQL", &seed, DB_PRIMARY),
-        ("the same connection after the RDS fails over to its standby in the other AZ", &seed, DB_STANDBY),
-        ("the pinhole in the corrected network (examples/seed-fixed)", &fixed, DB_PRIMARY),
+        (
+            "the pinhole, as the seed wrote it: dev batch host -> prod RDS primary, MySQL",
+            &seed,
+            DB_PRIMARY,
+        ),
+        (
+            "the same connection after the RDS fails over to its standby in the other AZ",
+            &seed,
+            DB_STANDBY,
+        ),
+        (
+            "the pinhole in the corrected network (examples/seed-fixed)",
+            &fixed,
+            DB_PRIMARY,
+        ),
         ("failover in the corrected network", &fixed, DB_STANDBY),
     ];
     for (title, snap, dst) in cases {
@@ -40,8 +56,12 @@ pub fn run() -> Result<ExitCode, String> {
         let t = pinhole_engine::trace(snap, &q, &opts);
         print!("{}", render::trace_text(&q, &t, &[]));
     }
-    println!("\nThe seed's dev NACL admits the reply only on port 3306 (its inbound side \"looks identical\" to");
-    println!("the outbound side), but MySQL answers on the batch host's ephemeral port: rule 90 drops it.");
+    println!(
+        "\nThe seed's dev NACL admits the reply only on port 3306 (its inbound side \"looks identical\" to"
+    );
+    println!(
+        "the outbound side), but MySQL answers on the batch host's ephemeral port: rule 90 drops it."
+    );
     println!("Try: pinhole trace examples/seed --from 10.10.1.50 --to 172.16.1.100 --port 3306");
     Ok(ExitCode::SUCCESS)
 }

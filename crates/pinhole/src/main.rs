@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "pinhole", version, about = "Design, verify and audit segmented multi-account AWS networks offline")]
+#[command(
+    name = "pinhole",
+    version,
+    about = "Design, verify and audit segmented multi-account AWS networks offline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -78,9 +82,17 @@ enum Command {
 }
 
 fn parse_range(s: &str) -> Result<(u16, u16), String> {
-    let (a, b) = s.split_once('-').ok_or_else(|| format!("expected LO-HI, got `{s}`"))?;
-    let lo: u16 = a.trim().parse().map_err(|_| format!("`{a}` is not a port"))?;
-    let hi: u16 = b.trim().parse().map_err(|_| format!("`{b}` is not a port"))?;
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| format!("expected LO-HI, got `{s}`"))?;
+    let lo: u16 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{a}` is not a port"))?;
+    let hi: u16 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{b}` is not a port"))?;
     if lo > hi {
         return Err(format!("range `{s}` is empty"));
     }
@@ -93,7 +105,9 @@ pub(crate) fn parse_proto(s: &str) -> Result<u8, String> {
         "udp" => Ok(Protocol::UDP),
         "icmp" => Ok(Protocol::ICMP),
         "icmpv6" => Ok(Protocol::ICMPV6),
-        other => other.parse::<u8>().map_err(|_| format!("expected tcp, udp, icmp or a protocol number, got `{s}`")),
+        other => other
+            .parse::<u8>()
+            .map_err(|_| format!("expected tcp, udp, icmp or a protocol number, got `{s}`")),
     }
 }
 
@@ -109,10 +123,31 @@ fn main() -> ExitCode {
             print!("{}", render::summary(&s));
             ExitCode::SUCCESS
         }),
-        Command::Trace { snapshot, from, to, proto, port, src_port, icmp_type, icmp_code, format, engine } => {
-            run_trace(&snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine)
-        }
-        Command::Query { snapshot, flows, engine } => query::run(&snapshot, &flows, &Options { linux_ephemeral: engine.linux_ephemeral }),
+        Command::Trace {
+            snapshot,
+            from,
+            to,
+            proto,
+            port,
+            src_port,
+            icmp_type,
+            icmp_code,
+            format,
+            engine,
+        } => run_trace(
+            &snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine,
+        ),
+        Command::Query {
+            snapshot,
+            flows,
+            engine,
+        } => query::run(
+            &snapshot,
+            &flows,
+            &Options {
+                linux_ephemeral: engine.linux_ephemeral,
+            },
+        ),
     };
     match result {
         Ok(code) => code,
@@ -142,8 +177,22 @@ fn run_trace(
     if (proto == Protocol::TCP || proto == Protocol::UDP) && port.is_none() {
         return Err("error: --port is required for tcp and udp".into());
     }
-    let q = Question { src: src.addr, dst: dst.addr, proto, port, src_port, icmp_type, icmp_code };
-    let t = pinhole_engine::trace(&snap, &q, &Options { linux_ephemeral: engine.linux_ephemeral });
+    let q = Question {
+        src: src.addr,
+        dst: dst.addr,
+        proto,
+        port,
+        src_port,
+        icmp_type,
+        icmp_code,
+    };
+    let t = pinhole_engine::trace(
+        &snap,
+        &q,
+        &Options {
+            linux_ephemeral: engine.linux_ephemeral,
+        },
+    );
     match format {
         Format::Text => print!("{}", render::trace_text(&q, &t, &snap.warnings)),
         Format::Json => {
@@ -155,7 +204,10 @@ fn run_trace(
                 "trace": t,
                 "warnings": snap.warnings,
             });
-            println!("{}", serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))?
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -10,20 +10,32 @@ use std::process::ExitCode;
 fn field_u8(obj: &Map<String, Value>, k: &str) -> Result<Option<u8>, String> {
     match obj.get(k) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_u64().and_then(|n| u8::try_from(n).ok()).map(Some).ok_or_else(|| format!("`{k}` must be an integer 0-255")),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("`{k}` must be an integer 0-255")),
     }
 }
 
 fn field_port(obj: &Map<String, Value>, k: &str) -> Result<Option<u16>, String> {
     match obj.get(k) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_u64().and_then(|n| u16::try_from(n).ok()).map(Some).ok_or_else(|| format!("`{k}` must be a port 0-65535")),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u16::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("`{k}` must be a port 0-65535")),
     }
 }
 
 fn field_ip(obj: &Map<String, Value>, k: &str) -> Result<IpAddr, String> {
-    let s = obj.get(k).and_then(Value::as_str).ok_or_else(|| format!("`{k}` is missing (expected an IP address string)"))?;
-    s.parse().map_err(|_| format!("`{k}`: `{s}` is not an IP address"))
+    let s = obj
+        .get(k)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("`{k}` is missing (expected an IP address string)"))?;
+    s.parse()
+        .map_err(|_| format!("`{k}`: `{s}` is not an IP address"))
 }
 
 /// A question from one input object.
@@ -32,7 +44,10 @@ pub fn question(obj: &Map<String, Value>) -> Result<Question, String> {
     let dst = field_ip(obj, "dst")?;
     let proto = match obj.get("proto") {
         Some(Value::String(s)) => crate::parse_proto(s).map_err(|e| format!("`proto`: {e}"))?,
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u8::try_from(n).ok()).ok_or("`proto` must be tcp, udp, icmp or 0-255")?,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .ok_or("`proto` must be tcp, udp, icmp or 0-255")?,
         None => return Err("`proto` is missing (expected tcp, udp or icmp)".into()),
         Some(_) => return Err("`proto` must be tcp, udp, icmp or a number".into()),
     };
@@ -53,7 +68,10 @@ pub fn question(obj: &Map<String, Value>) -> Result<Question, String> {
 
 /// The fields a trace adds to an answer line.
 pub fn answer_fields(t: &Trace) -> Vec<(&'static str, Value)> {
-    let mut out = vec![("verdict", Value::from(t.verdict.as_str())), ("reason", Value::from(t.reason.clone()))];
+    let mut out = vec![
+        ("verdict", Value::from(t.verdict.as_str())),
+        ("reason", Value::from(t.reason.clone())),
+    ];
     if let Some(d) = &t.decided_by {
         let mut s = match &d.name {
             Some(n) => format!("{} ({n})", d.id),
@@ -85,12 +103,18 @@ pub fn answer_fields(t: &Trace) -> Vec<(&'static str, Value)> {
 pub fn run(snapshot: &Path, flows: &str, opts: &Options) -> Result<ExitCode, String> {
     let snap = crate::load(snapshot)?;
     for w in &snap.warnings {
-        eprintln!("warning: {}: {}: {}", crate::render::clean(&w.file), crate::render::clean(&w.path), crate::render::clean(&w.message));
+        eprintln!(
+            "warning: {}: {}: {}",
+            crate::render::clean(&w.file),
+            crate::render::clean(&w.path),
+            crate::render::clean(&w.message)
+        );
     }
     let reader: Box<dyn BufRead> = if flows == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(flows).map_err(|e| format!("error: cannot read flows file `{flows}`: {e}"))?;
+        let f = std::fs::File::open(flows)
+            .map_err(|e| format!("error: cannot read flows file `{flows}`: {e}"))?;
         Box::new(std::io::BufReader::new(f))
     };
     let stdout = std::io::stdout();
@@ -130,6 +154,11 @@ pub fn run(snapshot: &Path, flows: &str, opts: &Options) -> Result<ExitCode, Str
         };
         writeln!(out, "{answer}").map_err(|e| format!("error: writing output: {e}"))?;
     }
-    out.flush().map_err(|e| format!("error: writing output: {e}"))?;
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    out.flush()
+        .map_err(|e| format!("error: writing output: {e}"))?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -41,10 +41,20 @@ fn hop_table(hops: &[Hop]) -> String {
             if let Some(c) = h.code {
                 what.push_str(&format!(" [{c}]"));
             }
-            [format!("{}", i + 1), component(h), h.decision.to_string(), what]
+            [
+                format!("{}", i + 1),
+                component(h),
+                h.decision.to_string(),
+                what,
+            ]
         })
         .collect();
-    let w0 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0).min(72);
+    let w0 = rows
+        .iter()
+        .map(|r| r[1].chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
     let mut out = String::new();
     for r in rows {
         let _ = writeln!(out, "  {:>2}  {:<w0$}  {:<9}  {}", r[0], r[1], r[2], r[3]);
@@ -58,21 +68,31 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         Some(p) => format!("{} {p}", proto_name(q.proto)),
         None => proto_name(q.proto),
     };
-    let _ = writeln!(out, "{} -> {} {what}: {}", q.src, q.dst, t.verdict.as_str().to_uppercase());
+    let _ = writeln!(
+        out,
+        "{} -> {} {what}: {}",
+        q.src,
+        q.dst,
+        t.verdict.as_str().to_uppercase()
+    );
     let _ = writeln!(out, "  {}", clean(&t.reason));
-    if !t.request.is_empty() {
-        let _ = writeln!(out, "request:");
-        out.push_str(&hop_table(&t.request));
-    }
-    if !t.reply.is_empty() {
-        let _ = writeln!(out, "reply:");
-        out.push_str(&hop_table(&t.reply));
+    for (label, hops) in [("request", &t.request), ("reply", &t.reply)] {
+        if let Some(first) = hops.first() {
+            let _ = writeln!(out, "{label}: {}", first.packet);
+            out.push_str(&hop_table(hops));
+        }
     }
     for n in &t.notes {
         let _ = writeln!(out, "note: {}", clean(n));
     }
     if !warnings.is_empty() {
-        let _ = writeln!(out, "{} warning(s) about the snapshot; first: {}: {}", warnings.len(), clean(&warnings[0].file), clean(&warnings[0].message));
+        let _ = writeln!(
+            out,
+            "{} warning(s) about the snapshot; first: {}: {}",
+            warnings.len(),
+            clean(&warnings[0].file),
+            clean(&warnings[0].message)
+        );
     }
     out
 }
@@ -82,7 +102,10 @@ pub fn summary(s: &Snapshot) -> String {
     let mut out = String::new();
     let mut by_account: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, v) in s.vpcs.iter().enumerate() {
-        by_account.entry((v.account.to_string(), v.region.clone())).or_default().push(i);
+        by_account
+            .entry((v.account.to_string(), v.region.clone()))
+            .or_default()
+            .push(i);
     }
     let _ = writeln!(
         out,
@@ -105,21 +128,41 @@ pub fn summary(s: &Snapshot) -> String {
         for &i in vpcs {
             let v = &s.vpcs[i];
             let cidrs: Vec<String> = v.cidrs.iter().map(|c| c.to_string()).collect();
-            let igw = v.internet_gateway.map(|g| format!(", {}", s.internet_gateways[g.ix()].id)).unwrap_or_default();
-            let _ = writeln!(out, "  {} {}{igw}", clean(&Snapshot::display_name(&v.tags, v.id.as_str())), cidrs.join(" "));
-            let mut subnets: Vec<_> = v.subnets.iter().map(|&x| (s.subnet(x), enis_per_subnet[x.ix()])).collect();
+            let igw = v
+                .internet_gateway
+                .map(|g| format!(", {}", s.internet_gateways[g.ix()].id))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}{igw}",
+                clean(&Snapshot::display_name(&v.tags, v.id.as_str())),
+                cidrs.join(" ")
+            );
+            let mut subnets: Vec<_> = v
+                .subnets
+                .iter()
+                .map(|&x| (s.subnet(x), enis_per_subnet[x.ix()]))
+                .collect();
             subnets.sort_by(|(a, _), (b, _)| (a.zone(), &a.cidrs).cmp(&(b.zone(), &b.cidrs)));
             for (sub, enis) in subnets {
                 let cidrs: Vec<String> = sub.cidrs.iter().map(|c| c.to_string()).collect();
-                let rt = sub.route_table.map(|r| s.rtb(r).id.to_string()).unwrap_or_else(|| "no route table".into());
-                let acl = sub.network_acl.map(|a| s.acl(a).id.to_string()).unwrap_or_else(|| "no NACL".into());
+                let rt = sub
+                    .route_table
+                    .map(|r| s.rtb(r).id.to_string())
+                    .unwrap_or_else(|| "no route table".into());
+                let acl = sub
+                    .network_acl
+                    .map(|a| s.acl(a).id.to_string())
+                    .unwrap_or_else(|| "no NACL".into());
                 let _ = writeln!(
                     out,
                     "    {:<18} {:<12} {} {}  {rt}  {acl}  {enis} ENIs",
                     cidrs.join(" "),
                     clean(&sub.az),
                     sub.id,
-                    name_tag(&sub.tags).map(|n| format!("({})", clean(n))).unwrap_or_default()
+                    name_tag(&sub.tags)
+                        .map(|n| format!("({})", clean(n)))
+                        .unwrap_or_default()
                 );
             }
         }
@@ -137,7 +180,13 @@ pub fn summary(s: &Snapshot) -> String {
     if !s.warnings.is_empty() {
         let _ = writeln!(out, "{} warning(s):", s.warnings.len());
         for w in &s.warnings {
-            let _ = writeln!(out, "  {}: {}: {}", clean(&w.file), clean(&w.path), clean(&w.message));
+            let _ = writeln!(
+                out,
+                "  {}: {}: {}",
+                clean(&w.file),
+                clean(&w.path),
+                clean(&w.message)
+            );
         }
     }
     out

@@ -2,6 +2,12 @@
 //!
 //! Runs on the public lab `aws_demo` when `../shared/cases` (or `PINHOLE_CASES`) is present,
 //! and always on the bundled seed network. `cargo bench -p pinhole_engine`.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail by panicking"
+)]
 
 use pinhole_engine::{Options, Question, trace};
 use pinhole_model::Snapshot;
@@ -17,11 +23,21 @@ fn root() -> PathBuf {
 
 /// (name, snapshot dir, probes file) of every bench input present.
 fn inputs() -> Vec<(String, PathBuf, PathBuf)> {
-    let mut out = vec![("seed".to_string(), root().join("examples/seed/aws_configs"), root().join("examples/seed/probes.jsonl"))];
-    let cases = std::env::var_os("PINHOLE_CASES").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/cases"));
+    let mut out = vec![(
+        "seed".to_string(),
+        root().join("examples/seed/aws_configs"),
+        root().join("examples/seed/probes.jsonl"),
+    )];
+    let cases = std::env::var_os("PINHOLE_CASES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/cases"));
     let demo = cases.join("labs/aws_demo");
     if demo.is_dir() {
-        out.push(("aws_demo".into(), demo.join("aws_configs"), demo.join("probes.jsonl")));
+        out.push((
+            "aws_demo".into(),
+            demo.join("aws_configs"),
+            demo.join("probes.jsonl"),
+        ));
     } else {
         eprintln!("aws_demo skipped: {} not present", demo.display());
     }
@@ -41,7 +57,15 @@ fn questions(probes: &PathBuf) -> Vec<Question> {
                 _ => 1,
             };
             let port = v["port"].as_u64().and_then(|p| u16::try_from(p).ok());
-            Some(Question { src, dst, proto, port, src_port: None, icmp_type: None, icmp_code: None })
+            Some(Question {
+                src,
+                dst,
+                proto,
+                port,
+                src_port: None,
+                icmp_type: None,
+                icmp_code: None,
+            })
         })
         .collect()
 }
@@ -52,20 +76,34 @@ fn names() -> Vec<String> {
 
 #[divan::bench(args = names())]
 fn load(bencher: divan::Bencher, name: &str) {
-    let Some((_, dir, _)) = inputs().into_iter().find(|i| i.0 == name) else { return };
-    bencher.bench(|| pinhole_ingest::load_path(&dir).map(|s| s.enis.len()).unwrap_or(0));
+    let Some((_, dir, _)) = inputs().into_iter().find(|i| i.0 == name) else {
+        return;
+    };
+    bencher.bench(|| {
+        pinhole_ingest::load_path(&dir)
+            .map(|s| s.enis.len())
+            .unwrap_or(0)
+    });
 }
 
 /// All of an input's probes, traced once per iteration (divan reports per-iteration time;
 /// verdicts per second = probes / time).
 #[divan::bench(args = names())]
 fn query_all_probes(bencher: divan::Bencher, name: &str) {
-    let Some((_, dir, probes)) = inputs().into_iter().find(|i| i.0 == name) else { return };
-    let Ok(snap): Result<Snapshot, _> = pinhole_ingest::load_path(&dir) else { return };
+    let Some((_, dir, probes)) = inputs().into_iter().find(|i| i.0 == name) else {
+        return;
+    };
+    let Ok(snap): Result<Snapshot, _> = pinhole_ingest::load_path(&dir) else {
+        return;
+    };
     let qs = questions(&probes);
     let opts = Options::default();
     eprintln!("{name}: {} probes per iteration", qs.len());
-    bencher.counter(divan::counter::ItemsCount::new(qs.len())).bench(|| {
-        qs.iter().map(|q| trace(&snap, q, &opts).verdict as usize).sum::<usize>()
-    });
+    bencher
+        .counter(divan::counter::ItemsCount::new(qs.len()))
+        .bench(|| {
+            qs.iter()
+                .map(|q| trace(&snap, q, &opts).verdict as usize)
+                .sum::<usize>()
+        });
 }

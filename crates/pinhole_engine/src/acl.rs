@@ -77,7 +77,11 @@ pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> Ac
         }
     }
     // AWS always ends a NACL with `*` deny; ingest adds it, but never let ports fall through.
-    AclOutcome { allowed, allowed_by, denied }
+    AclOutcome {
+        allowed,
+        allowed_by,
+        denied,
+    }
 }
 
 #[cfg(test)]
@@ -85,8 +89,21 @@ mod tests {
     use super::*;
     use pinhole_model::{NetworkAclId, VpcIx};
 
-    fn entry(n: u32, action: RuleAction, proto: Protocol, cidr: &str, ports: Option<(u16, u16)>) -> AclEntry {
-        AclEntry { rule_number: n, action, protocol: proto, cidr: cidr.parse().unwrap_or_default(), ports, icmp: None }
+    fn entry(
+        n: u32,
+        action: RuleAction,
+        proto: Protocol,
+        cidr: &str,
+        ports: Option<(u16, u16)>,
+    ) -> AclEntry {
+        AclEntry {
+            rule_number: n,
+            action,
+            protocol: proto,
+            cidr: cidr.parse().unwrap_or_default(),
+            ports,
+            icmp: None,
+        }
     }
 
     fn acl(inbound: Vec<AclEntry>) -> NetworkAcl {
@@ -102,7 +119,8 @@ mod tests {
     }
 
     fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        s.parse()
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
     }
 
     #[test]
@@ -110,11 +128,26 @@ mod tests {
         // C03: a deny numbered after an allow-all is dead.
         let a = acl(vec![
             entry(100, RuleAction::Allow, Protocol::All, "0.0.0.0/0", None),
-            entry(200, RuleAction::Deny, Protocol::Num(6), "0.0.0.0/0", Some((22, 22))),
+            entry(
+                200,
+                RuleAction::Deny,
+                Protocol::Num(6),
+                "0.0.0.0/0",
+                Some((22, 22)),
+            ),
             entry(32767, RuleAction::Deny, Protocol::All, "0.0.0.0/0", None),
         ]);
         let p = PortSet::single(22);
-        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("198.51.100.7"), dports: &p, icmp: None });
+        let out = evaluate(
+            &a,
+            false,
+            &AclInput {
+                proto: 6,
+                addr: ip("198.51.100.7"),
+                dports: &p,
+                icmp: None,
+            },
+        );
         assert_eq!(out.allowed, p);
         assert_eq!(out.allowed_by.map(|e| e.rule_number), Some(100));
     }
@@ -123,15 +156,33 @@ mod tests {
     fn ephemeral_range_partially_allowed() {
         // C02: replies admitted only on 32768-65535 while a NAT gateway uses 1024-65535.
         let a = acl(vec![
-            entry(110, RuleAction::Allow, Protocol::Num(6), "0.0.0.0/0", Some((32768, 65535))),
+            entry(
+                110,
+                RuleAction::Allow,
+                Protocol::Num(6),
+                "0.0.0.0/0",
+                Some((32768, 65535)),
+            ),
             entry(32767, RuleAction::Deny, Protocol::All, "0.0.0.0/0", None),
         ]);
         let p = PortSet::range(1024, 65535);
-        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("198.51.100.20"), dports: &p, icmp: None });
+        let out = evaluate(
+            &a,
+            false,
+            &AclInput {
+                proto: 6,
+                addr: ip("198.51.100.20"),
+                dports: &p,
+                icmp: None,
+            },
+        );
         assert_eq!(out.allowed.to_string(), "32768-65535");
         assert_eq!(out.denied.len(), 1);
         assert_eq!(out.denied[0].1.to_string(), "1024-32767");
-        assert_eq!(out.denied[0].0.label(false), "inbound rule *: ALL from 0.0.0.0/0 DENY");
+        assert_eq!(
+            out.denied[0].0.label(false),
+            "inbound rule *: ALL from 0.0.0.0/0 DENY"
+        );
     }
 
     #[test]
@@ -141,7 +192,16 @@ mod tests {
             entry(32768, RuleAction::Deny, Protocol::All, "::/0", None),
         ]);
         let p = PortSet::single(443);
-        let out = evaluate(&a, false, &AclInput { proto: 6, addr: ip("2600:1f18::1"), dports: &p, icmp: None });
+        let out = evaluate(
+            &a,
+            false,
+            &AclInput {
+                proto: 6,
+                addr: ip("2600:1f18::1"),
+                dports: &p,
+                icmp: None,
+            },
+        );
         assert!(out.allowed.is_empty());
     }
 }

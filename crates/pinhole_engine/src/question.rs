@@ -21,7 +21,15 @@ pub struct Question {
 
 impl Question {
     pub fn tcp(src: IpAddr, dst: IpAddr, port: u16) -> Self {
-        Self { src, dst, proto: Protocol::TCP, port: Some(port), src_port: None, icmp_type: None, icmp_code: None }
+        Self {
+            src,
+            dst,
+            proto: Protocol::TCP,
+            port: Some(port),
+            src_port: None,
+            icmp_type: None,
+            icmp_code: None,
+        }
     }
 }
 
@@ -48,29 +56,37 @@ pub struct Endpoint {
 /// a connection uses: the primary private IP of the (primary) network interface.
 pub fn resolve_endpoint(snap: &Snapshot, text: &str) -> Result<Endpoint, QuestionError> {
     if let Ok(addr) = text.parse::<IpAddr>() {
-        return Ok(Endpoint { addr, resolved_from: None });
+        return Ok(Endpoint {
+            addr,
+            resolved_from: None,
+        });
     }
     let found = |e: pinhole_model::EniIx| {
-        snap.eni(e).primary_ip().map(|addr| Endpoint { addr, resolved_from: Some(format!("{text} ({})", snap.eni(e).id)) })
+        snap.eni(e).primary_ip().map(|addr| Endpoint {
+            addr,
+            resolved_from: Some(format!("{text} ({})", snap.eni(e).id)),
+        })
     };
     if let Some(&e) = snap.index.eni.get(text) {
-        return found(e).ok_or_else(|| QuestionError(format!("network interface `{text}` has no private address")));
+        return found(e).ok_or_else(|| {
+            QuestionError(format!("network interface `{text}` has no private address"))
+        });
     }
     if let Some(&i) = snap.index.instance.get(text) {
         let inst = &snap.instances[i.ix()];
-        return inst
-            .enis
-            .first()
-            .and_then(|&e| found(e))
-            .ok_or_else(|| QuestionError(format!("instance `{text}` has no network interface in the snapshot")));
+        return inst.enis.first().and_then(|&e| found(e)).ok_or_else(|| {
+            QuestionError(format!(
+                "instance `{text}` has no network interface in the snapshot"
+            ))
+        });
     }
     if let Some(&d) = snap.index.db.get(text) {
         let db = &snap.db_instances[d.ix()];
-        return db
-            .enis
-            .first()
-            .and_then(|&e| found(e))
-            .ok_or_else(|| QuestionError(format!("RDS instance `{text}` has no network interface in the snapshot")));
+        return db.enis.first().and_then(|&e| found(e)).ok_or_else(|| {
+            QuestionError(format!(
+                "RDS instance `{text}` has no network interface in the snapshot"
+            ))
+        });
     }
     Err(QuestionError(format!(
         "`{text}` is neither an IP address nor an instance, network interface or RDS instance id in the snapshot"

@@ -1,7 +1,8 @@
 //! Longest-prefix match in VPC and transit gateway route tables.
 
 use pinhole_model::{
-    Route, RouteDest, RouteOrigin, RouteState, RouteTable, RouteTarget, Snapshot, TgwRoute, TgwRouteTable,
+    Route, RouteDest, RouteOrigin, RouteState, RouteTable, RouteTarget, Snapshot, TgwRoute,
+    TgwRouteTable,
 };
 use std::net::IpAddr;
 
@@ -9,9 +10,12 @@ use std::net::IpAddr;
 fn match_len(snap: &Snapshot, route: &Route, dst: IpAddr) -> Option<u8> {
     match &route.dest {
         RouteDest::Cidr(c) => c.contains(&dst).then(|| c.prefix_len()),
-        RouteDest::PrefixList(_, Some(pl)) => {
-            snap.prefix_lists[pl.ix()].cidrs.iter().filter(|c| c.contains(&dst)).map(|c| c.prefix_len()).max()
-        }
+        RouteDest::PrefixList(_, Some(pl)) => snap.prefix_lists[pl.ix()]
+            .cidrs
+            .iter()
+            .filter(|c| c.contains(&dst))
+            .map(|c| c.prefix_len())
+            .max(),
         RouteDest::PrefixList(_, None) => None,
     }
 }
@@ -28,13 +32,20 @@ fn rank(route: &Route) -> u8 {
 
 /// The route of `rtb` that decides `dst`. `skip_gateway_endpoints` drops `pl → vpce` routes for
 /// packets that entered the VPC through peering or a transit gateway, which cannot use them.
-pub fn lookup<'a>(snap: &Snapshot, rtb: &'a RouteTable, dst: IpAddr, skip_gateway_endpoints: bool) -> Option<&'a Route> {
+pub fn lookup<'a>(
+    snap: &Snapshot,
+    rtb: &'a RouteTable,
+    dst: IpAddr,
+    skip_gateway_endpoints: bool,
+) -> Option<&'a Route> {
     let mut best: Option<(&Route, u8, u8)> = None;
     for r in &rtb.routes {
         if skip_gateway_endpoints && matches!(r.target, RouteTarget::VpcEndpoint(_)) {
             continue;
         }
-        let Some(len) = match_len(snap, r, dst) else { continue };
+        let Some(len) = match_len(snap, r, dst) else {
+            continue;
+        };
         let rk = rank(r);
         let better = match best {
             None => true,
@@ -52,7 +63,11 @@ pub fn route_label(snap: &Snapshot, r: &Route) -> String {
         RouteDest::Cidr(c) => c.to_string(),
         RouteDest::PrefixList(p, Some(pl)) => {
             let name = &snap.prefix_lists[pl.ix()].name;
-            if name.is_empty() { p.to_string() } else { format!("{p} ({name})") }
+            if name.is_empty() {
+                p.to_string()
+            } else {
+                format!("{p} ({name})")
+            }
         }
         RouteDest::PrefixList(p, None) => p.to_string(),
     };
@@ -68,5 +83,10 @@ pub fn tgw_lookup(rtb: &TgwRouteTable, dst: IpAddr) -> Option<&TgwRoute> {
     rtb.routes
         .iter()
         .filter(|r| r.dest.contains(&dst))
-        .max_by_key(|r| (r.dest.prefix_len(), std::cmp::Reverse(r.origin == RouteOrigin::Propagated)))
+        .max_by_key(|r| {
+            (
+                r.dest.prefix_len(),
+                std::cmp::Reverse(r.origin == RouteOrigin::Propagated),
+            )
+        })
 }

@@ -31,27 +31,39 @@ fn rule_matches_traffic(r: &SgRule, inp: &SgInput) -> bool {
             _ => true,
         },
         Protocol::Num(1 | 58) => match (r.icmp, inp.icmp) {
-            (Some((t, c)), Some((pt, pc))) => (t == -1 || t == i32::from(pt)) && (c == -1 || c == i32::from(pc)),
+            (Some((t, c)), Some((pt, pc))) => {
+                (t == -1 || t == i32::from(pt)) && (c == -1 || c == i32::from(pc))
+            }
             _ => true,
         },
         _ => true,
     }
 }
 
-fn rule_matches_peer(snap: &Snapshot, me: EniIx, r: &SgRule, inbound: bool, inp: &SgInput, scope: RefScope) -> bool {
+fn rule_matches_peer(
+    snap: &Snapshot,
+    me: EniIx,
+    r: &SgRule,
+    inbound: bool,
+    inp: &SgInput,
+    scope: RefScope,
+) -> bool {
     match &r.peer {
         SgPeer::Cidr(c) => c.contains(&inp.peer),
-        SgPeer::PrefixList(p) => snap
-            .index
-            .prefix_list
-            .get(p.as_str())
-            .is_some_and(|&pl| snap.prefix_lists[pl.ix()].cidrs.iter().any(|c| c.contains(&inp.peer))),
+        SgPeer::PrefixList(p) => snap.index.prefix_list.get(p.as_str()).is_some_and(|&pl| {
+            snap.prefix_lists[pl.ix()]
+                .cidrs
+                .iter()
+                .any(|c| c.contains(&inp.peer))
+        }),
         SgPeer::Group { group, .. } => {
             let my_vpc = snap.eni(me).vpc;
             snap.enis_at(inp.peer).iter().any(|&other| {
                 let o = snap.eni(other);
                 let carries = o.groups.iter().any(|&g| snap.sg(g).id == *group);
-                let visible = o.vpc == my_vpc || scope.same_region_peering || (inbound && scope.tgw_referencing);
+                let visible = o.vpc == my_vpc
+                    || scope.same_region_peering
+                    || (inbound && scope.tgw_referencing);
                 carries && visible
             })
         }
@@ -59,14 +71,21 @@ fn rule_matches_peer(snap: &Snapshot, me: EniIx, r: &SgRule, inbound: bool, inp:
 }
 
 /// The first group and rule (in id order, then rule order) of `eni` that admits the traffic.
-pub fn allows(snap: &Snapshot, eni: EniIx, inbound: bool, inp: &SgInput, scope: RefScope) -> Option<(SgIx, usize)> {
+pub fn allows(
+    snap: &Snapshot,
+    eni: EniIx,
+    inbound: bool,
+    inp: &SgInput,
+    scope: RefScope,
+) -> Option<(SgIx, usize)> {
     let mut groups: Vec<SgIx> = snap.eni(eni).groups.clone();
     groups.sort_by(|a, b| snap.sg(*a).id.cmp(&snap.sg(*b).id));
     for g in groups {
         let sg = snap.sg(g);
         let rules = if inbound { &sg.ingress } else { &sg.egress };
         for (i, r) in rules.iter().enumerate() {
-            if rule_matches_traffic(r, inp) && rule_matches_peer(snap, eni, r, inbound, inp, scope) {
+            if rule_matches_traffic(r, inp) && rule_matches_peer(snap, eni, r, inbound, inp, scope)
+            {
                 return Some((g, i));
             }
         }

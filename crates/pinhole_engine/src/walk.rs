@@ -17,7 +17,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { linux_ephemeral: (32768, 60999) }
+        Self {
+            linux_ephemeral: (32768, 60999),
+        }
     }
 }
 
@@ -102,8 +104,23 @@ fn name_of(tags: &Tags) -> Option<String> {
     name_tag(tags).map(str::to_string)
 }
 
-fn stop(verdict: Verdict, kind: &'static str, id: impl Into<String>, name: Option<String>, code: Option<&'static str>, message: String) -> Box<Stop> {
-    Box::new(Stop { verdict, kind, id: id.into(), name, rule: None, code, message })
+fn stop(
+    verdict: Verdict,
+    kind: &'static str,
+    id: impl Into<String>,
+    name: Option<String>,
+    code: Option<&'static str>,
+    message: String,
+) -> Box<Stop> {
+    Box::new(Stop {
+        verdict,
+        kind,
+        id: id.into(),
+        name,
+        rule: None,
+        code,
+        message,
+    })
 }
 
 fn overlaps(a: &ipnet::IpNet, b: &ipnet::IpNet) -> bool {
@@ -138,13 +155,38 @@ impl<'a> Walker<'a> {
             Some((t, c)) => format!(" type {t} code {c}"),
             None => String::new(),
         };
-        format!("{}{} -> {}{} {proto}{icmp}", p.src, self.port_str(p.sport), p.dst, self.port_str(p.dport))
+        format!(
+            "{}{} -> {}{} {proto}{icmp}",
+            p.src,
+            self.port_str(p.sport),
+            p.dst,
+            self.port_str(p.dport)
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn hop(&mut self, kind: &'static str, id: impl Into<String>, name: Option<String>, decision: &'static str, rule: Option<String>, p: &Packet, detail: String, code: Option<&'static str>) {
+    fn hop(
+        &mut self,
+        kind: &'static str,
+        id: impl Into<String>,
+        name: Option<String>,
+        decision: &'static str,
+        rule: Option<String>,
+        p: &Packet,
+        detail: String,
+        code: Option<&'static str>,
+    ) {
         let packet = self.pkt_str(p);
-        self.hops.push(Hop { kind, id: id.into(), name, decision, rule, packet, detail, code });
+        self.hops.push(Hop {
+            kind,
+            id: id.into(),
+            name,
+            decision,
+            rule,
+            packet,
+            detail,
+            code,
+        });
     }
 
     fn subnet_label(&self, s: SubnetIx) -> String {
@@ -153,7 +195,12 @@ impl<'a> Walker<'a> {
     }
 
     fn new_var(&mut self, owner: String, range: PortSet) -> usize {
-        self.vars.push(PortVar { owner, initial: range.clone(), set: range, cuts: Vec::new() });
+        self.vars.push(PortVar {
+            owner,
+            initial: range.clone(),
+            set: range,
+            cuts: Vec::new(),
+        });
         self.vars.len() - 1
     }
 
@@ -163,8 +210,17 @@ impl<'a> Walker<'a> {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
         let Some(acl_ix) = sub.network_acl else {
-            return Err(stop(Verdict::Unknown, "subnet", sub.id.as_str(), name_of(&sub.tags), Some("UNKNOWN_RESOURCE"),
-                format!("subnet `{}` has no network ACL in the snapshot (no association and no default NACL)", sub.id)));
+            return Err(stop(
+                Verdict::Unknown,
+                "subnet",
+                sub.id.as_str(),
+                name_of(&sub.tags),
+                Some("UNKNOWN_RESOURCE"),
+                format!(
+                    "subnet `{}` has no network ACL in the snapshot (no association and no default NACL)",
+                    sub.id
+                ),
+            ));
         };
         let acl = snap.acl(acl_ix);
         let addr = if egress { p.dst } else { p.src };
@@ -173,14 +229,51 @@ impl<'a> Walker<'a> {
             Some(Port::Var(k)) => self.vars[k].set.clone(),
             None => PortSet::single(0),
         };
-        let out = acl::evaluate(acl, egress, &AclInput { proto: p.proto, addr, dports: &dports, icmp: p.icmp });
+        let out = acl::evaluate(
+            acl,
+            egress,
+            &AclInput {
+                proto: p.proto,
+                addr,
+                dports: &dports,
+                icmp: p.icmp,
+            },
+        );
         let where_ = self.subnet_label(subnet);
         if out.allowed.is_empty() {
-            let (entry, _) = out.denied.iter().max_by_key(|(_, s)| s.len()).map(|(e, s)| (*e, s)).unzip();
-            let rule = entry.map(|e| e.label(egress)).unwrap_or_else(|| format!("{} (no matching rule)", if egress { "outbound" } else { "inbound" }));
-            self.hop("network-acl", acl.id.as_str(), name_of(&acl.tags), "deny", Some(rule.clone()), p, format!("on {where_}"), Some("SUBNET_ACL_RESTRICTION"));
-            let mut s = stop(Verdict::Blocked, "network-acl", acl.id.as_str(), name_of(&acl.tags), Some("SUBNET_ACL_RESTRICTION"),
-                format!("{} {rule} on {where_}", Snapshot::display_name(&acl.tags, acl.id.as_str())));
+            let (entry, _) = out
+                .denied
+                .iter()
+                .max_by_key(|(_, s)| s.len())
+                .map(|(e, s)| (*e, s))
+                .unzip();
+            let rule = entry.map(|e| e.label(egress)).unwrap_or_else(|| {
+                format!(
+                    "{} (no matching rule)",
+                    if egress { "outbound" } else { "inbound" }
+                )
+            });
+            self.hop(
+                "network-acl",
+                acl.id.as_str(),
+                name_of(&acl.tags),
+                "deny",
+                Some(rule.clone()),
+                p,
+                format!("on {where_}"),
+                Some("SUBNET_ACL_RESTRICTION"),
+            );
+            let mut s = stop(
+                Verdict::Blocked,
+                "network-acl",
+                acl.id.as_str(),
+                name_of(&acl.tags),
+                Some("SUBNET_ACL_RESTRICTION"),
+                format!(
+                    "{} {rule} on {where_}",
+                    Snapshot::display_name(&acl.tags, acl.id.as_str())
+                ),
+            );
             s.rule = Some(rule);
             return Err(s);
         }
@@ -194,7 +287,16 @@ impl<'a> Walker<'a> {
             self.vars[k].set = out.allowed.clone();
         }
         let rule = out.allowed_by.map(|e| e.label(egress));
-        self.hop("network-acl", acl.id.as_str(), name_of(&acl.tags), "allow", rule, p, detail, None);
+        self.hop(
+            "network-acl",
+            acl.id.as_str(),
+            name_of(&acl.tags),
+            "allow",
+            rule,
+            p,
+            detail,
+            None,
+        );
         Ok(())
     }
 
@@ -212,28 +314,79 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         let peer = if inbound { p.src } else { p.dst };
-        let inp = SgInput { proto: p.proto, dport: Self::const_dport(p), icmp: p.icmp, peer };
+        let inp = SgInput {
+            proto: p.proto,
+            dport: Self::const_dport(p),
+            icmp: p.icmp,
+            peer,
+        };
         match sg::allows(snap, eni, inbound, &inp, self.scope) {
             Some((g, i)) => {
                 let sg = snap.sg(g);
                 let rules = if inbound { &sg.ingress } else { &sg.egress };
-                let label = rules.get(i).map(|r| format!("{} {}", if inbound { "inbound" } else { "outbound" }, r.label(inbound)));
-                self.hop("security-group", sg.id.as_str(), name_of(&sg.tags).or_else(|| Some(sg.group_name.clone())), "allow", label, p, format!("on {}", e.id), None);
+                let label = rules.get(i).map(|r| {
+                    format!(
+                        "{} {}",
+                        if inbound { "inbound" } else { "outbound" },
+                        r.label(inbound)
+                    )
+                });
+                self.hop(
+                    "security-group",
+                    sg.id.as_str(),
+                    name_of(&sg.tags).or_else(|| Some(sg.group_name.clone())),
+                    "allow",
+                    label,
+                    p,
+                    format!("on {}", e.id),
+                    None,
+                );
                 Ok(())
             }
             None => {
                 let mut ids: Vec<&str> = e.groups.iter().map(|&g| snap.sg(g).id.as_str()).collect();
                 ids.sort_unstable();
                 let id = ids.join(",");
-                let names: Vec<String> = e.groups.iter().map(|&g| snap.sg(g).group_name.clone()).collect();
+                let names: Vec<String> = e
+                    .groups
+                    .iter()
+                    .map(|&g| snap.sg(g).group_name.clone())
+                    .collect();
                 let dir = if inbound { "inbound" } else { "outbound" };
                 let code = if e.groups.iter().all(|&g| {
                     let s = snap.sg(g);
-                    if inbound { s.ingress.is_empty() } else { s.egress.is_empty() }
-                }) { "SG_HAS_NO_RULES" } else { "ENI_SG_RULES_MISMATCH" };
-                self.hop("security-group", id.clone(), Some(names.join(",")), "deny", Some(format!("no {dir} rule matches")), p, format!("on {}", e.id), Some(code));
-                Err(stop(Verdict::Blocked, "security-group", id.clone(), Some(names.join(",")), Some(code),
-                    format!("no {dir} rule of {id} on {} admits {}", e.id, self.pkt_str(p))))
+                    if inbound {
+                        s.ingress.is_empty()
+                    } else {
+                        s.egress.is_empty()
+                    }
+                }) {
+                    "SG_HAS_NO_RULES"
+                } else {
+                    "ENI_SG_RULES_MISMATCH"
+                };
+                self.hop(
+                    "security-group",
+                    id.clone(),
+                    Some(names.join(",")),
+                    "deny",
+                    Some(format!("no {dir} rule matches")),
+                    p,
+                    format!("on {}", e.id),
+                    Some(code),
+                );
+                Err(stop(
+                    Verdict::Blocked,
+                    "security-group",
+                    id.clone(),
+                    Some(names.join(",")),
+                    Some(code),
+                    format!(
+                        "no {dir} rule of {id} on {} admits {}",
+                        e.id,
+                        self.pkt_str(p)
+                    ),
+                ))
             }
         }
     }
@@ -244,7 +397,16 @@ impl<'a> Walker<'a> {
     fn originate(&mut self, eni: EniIx, p: Packet) -> Step {
         let snap = self.snap;
         let e = snap.eni(eni);
-        self.hop("network-interface", e.id.as_str(), name_of(&e.tags), "send", None, &p, self.subnet_label(e.subnet), None);
+        self.hop(
+            "network-interface",
+            e.id.as_str(),
+            name_of(&e.tags),
+            "send",
+            None,
+            &p,
+            self.subnet_label(e.subnet),
+            None,
+        );
         self.sg_check(eni, false, &p)?;
         self.send(e.vpc, e.subnet, p, Via::Local)
     }
@@ -253,7 +415,14 @@ impl<'a> Walker<'a> {
     fn send(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, via: Via) -> Step {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(stop(Verdict::Blocked, "route-table", "", None, None, "routing loop: the packet never reaches its destination".into()));
+            return Err(stop(
+                Verdict::Blocked,
+                "route-table",
+                "",
+                None,
+                None,
+                "routing loop: the packet never reaches its destination".into(),
+            ));
         }
         let snap = self.snap;
         let sub = snap.subnet(subnet);
@@ -262,42 +431,114 @@ impl<'a> Walker<'a> {
             return self.arrive(vpc, subnet, p);
         }
         let Some(rtb_ix) = sub.route_table else {
-            return Err(stop(Verdict::Unknown, "subnet", sub.id.as_str(), name_of(&sub.tags), Some("UNKNOWN_RESOURCE"),
-                format!("subnet `{}` has no route table in the snapshot (no association and no main table)", sub.id)));
+            return Err(stop(
+                Verdict::Unknown,
+                "subnet",
+                sub.id.as_str(),
+                name_of(&sub.tags),
+                Some("UNKNOWN_RESOURCE"),
+                format!(
+                    "subnet `{}` has no route table in the snapshot (no association and no main table)",
+                    sub.id
+                ),
+            ));
         };
         let rtb = snap.rtb(rtb_ix);
         let Some(r) = route::lookup(snap, rtb, p.dst, via == Via::Tgw) else {
-            self.hop("route-table", rtb.id.as_str(), name_of(&rtb.tags), "drop", None, &p, format!("no route to {}", p.dst), Some("NO_ROUTE_TO_DESTINATION"));
-            return Err(stop(Verdict::Blocked, "route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("NO_ROUTE_TO_DESTINATION"),
-                format!("{} of {} has no route to {}", Snapshot::display_name(&rtb.tags, rtb.id.as_str()), self.subnet_label(subnet), p.dst)));
+            self.hop(
+                "route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                "drop",
+                None,
+                &p,
+                format!("no route to {}", p.dst),
+                Some("NO_ROUTE_TO_DESTINATION"),
+            );
+            return Err(stop(
+                Verdict::Blocked,
+                "route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                Some("NO_ROUTE_TO_DESTINATION"),
+                format!(
+                    "{} of {} has no route to {}",
+                    Snapshot::display_name(&rtb.tags, rtb.id.as_str()),
+                    self.subnet_label(subnet),
+                    p.dst
+                ),
+            ));
         };
         let label = route::route_label(snap, r);
         if r.state == RouteState::Blackhole {
-            self.hop("route-table", rtb.id.as_str(), name_of(&rtb.tags), "drop", Some(label.clone()), &p, "blackhole route".into(), Some("BAD_STATE_ROUTE"));
-            let mut s = stop(Verdict::Blocked, "route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("BAD_STATE_ROUTE"),
-                format!("{} sends {} to a blackhole ({label})", Snapshot::display_name(&rtb.tags, rtb.id.as_str()), p.dst));
+            self.hop(
+                "route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                "drop",
+                Some(label.clone()),
+                &p,
+                "blackhole route".into(),
+                Some("BAD_STATE_ROUTE"),
+            );
+            let mut s = stop(
+                Verdict::Blocked,
+                "route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                Some("BAD_STATE_ROUTE"),
+                format!(
+                    "{} sends {} to a blackhole ({label})",
+                    Snapshot::display_name(&rtb.tags, rtb.id.as_str()),
+                    p.dst
+                ),
+            );
             s.rule = Some(label);
             return Err(s);
         }
-        self.hop("route-table", rtb.id.as_str(), name_of(&rtb.tags), "forward", Some(label), &p, self.subnet_label(subnet), None);
+        self.hop(
+            "route-table",
+            rtb.id.as_str(),
+            name_of(&rtb.tags),
+            "forward",
+            Some(label),
+            &p,
+            self.subnet_label(subnet),
+            None,
+        );
         match &r.target {
             RouteTarget::Local => self.deliver_local(vpc, Some(subnet), p),
-            RouteTarget::InternetGateway(id) => self.to_internet(vpc, subnet, p, id.as_str(), via),
-            RouteTarget::NatGateway(id) => self.to_nat(vpc, subnet, p, id.as_str()),
-            RouteTarget::Peering(id) => self.to_peer(vpc, subnet, p, id.as_str()),
-            RouteTarget::TransitGateway(id) => self.to_tgw(vpc, subnet, p, id.as_str()),
-            RouteTarget::VpcEndpoint(id) => self.to_endpoint(vpc, subnet, p, id.as_str(), via),
-            RouteTarget::EgressOnlyInternetGateway(id) => self.to_egress_only(subnet, p, id),
+            RouteTarget::InternetGateway(id) => {
+                self.through_internet(vpc, subnet, p, id.as_str(), via)
+            }
+            RouteTarget::NatGateway(id) => self.through_nat(vpc, subnet, p, id.as_str()),
+            RouteTarget::Peering(id) => self.through_peer(vpc, subnet, p, id.as_str()),
+            RouteTarget::TransitGateway(id) => self.through_tgw(vpc, subnet, p, id.as_str()),
+            RouteTarget::VpcEndpoint(id) => self.through_endpoint(vpc, subnet, p, id.as_str(), via),
+            RouteTarget::EgressOnlyInternetGateway(id) => self.through_egress_only(subnet, p, id),
             RouteTarget::NetworkInterface(id) => {
                 let target = snap.index.eni.get(id.as_str()).copied();
-                self.to_middlebox(vpc, subnet, p, id.as_str(), target)
+                self.through_middlebox(vpc, subnet, p, id.as_str(), target)
             }
             RouteTarget::Instance(id) => {
-                let target = snap.index.instance.get(id.as_str()).and_then(|&i| snap.instances[i.ix()].enis.first().copied());
-                self.to_middlebox(vpc, subnet, p, id.as_str(), target)
+                let target = snap
+                    .index
+                    .instance
+                    .get(id.as_str())
+                    .and_then(|&i| snap.instances[i.ix()].enis.first().copied());
+                self.through_middlebox(vpc, subnet, p, id.as_str(), target)
             }
-            RouteTarget::VirtualPrivateGateway(id) | RouteTarget::Other(id) => Err(stop(Verdict::Unknown, "route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("UNKNOWN_DESTINATION"),
-                format!("{} leaves the snapshot through `{id}` (VPN, Direct Connect or another gateway pinhole does not follow)", p.dst))),
+            RouteTarget::VirtualPrivateGateway(id) | RouteTarget::Other(id) => Err(stop(
+                Verdict::Unknown,
+                "route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "{} leaves the snapshot through `{id}` (VPN, Direct Connect or another gateway pinhole does not follow)",
+                    p.dst
+                ),
+            )),
         }
     }
 
@@ -306,8 +547,18 @@ impl<'a> Walker<'a> {
         let snap = self.snap;
         let Some(ds) = snap.subnet_of(vpc, p.dst) else {
             let v = snap.vpc(vpc);
-            return Err(stop(Verdict::Blocked, "vpc", v.id.as_str(), name_of(&v.tags), Some("NO_POSSIBLE_DESTINATION"),
-                format!("no subnet of {} holds {}", Snapshot::display_name(&v.tags, v.id.as_str()), p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc",
+                v.id.as_str(),
+                name_of(&v.tags),
+                Some("NO_POSSIBLE_DESTINATION"),
+                format!(
+                    "no subnet of {} holds {}",
+                    Snapshot::display_name(&v.tags, v.id.as_str()),
+                    p.dst
+                ),
+            ));
         };
         if from != Some(ds) {
             if let Some(f) = from {
@@ -323,99 +574,354 @@ impl<'a> Walker<'a> {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
         if let Some(c) = sub.cidrs.iter().find(|c| is_reserved_in(p.dst, **c)) {
-            return Err(stop(Verdict::InvalidConfig, "subnet", sub.id.as_str(), name_of(&sub.tags), Some("ENI_ADDRESS_RESTRICTION"),
-                format!("{} is an address AWS reserves in {} ({c}: the first four and the last); no interface can use it", p.dst, self.subnet_label(subnet))));
+            return Err(stop(
+                Verdict::InvalidConfig,
+                "subnet",
+                sub.id.as_str(),
+                name_of(&sub.tags),
+                Some("ENI_ADDRESS_RESTRICTION"),
+                format!(
+                    "{} is an address AWS reserves in {} ({c}: the first four and the last); no interface can use it",
+                    p.dst,
+                    self.subnet_label(subnet)
+                ),
+            ));
         }
         let Some(eni) = snap.eni_in_vpc(vpc, p.dst) else {
-            return Err(stop(Verdict::Blocked, "subnet", sub.id.as_str(), name_of(&sub.tags), Some("NO_POSSIBLE_DESTINATION"),
-                format!("no network interface in {} holds {}", self.subnet_label(subnet), p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "subnet",
+                sub.id.as_str(),
+                name_of(&sub.tags),
+                Some("NO_POSSIBLE_DESTINATION"),
+                format!(
+                    "no network interface in {} holds {}",
+                    self.subnet_label(subnet),
+                    p.dst
+                ),
+            ));
         };
         let e = snap.eni(eni);
         if !snap.eni_live(eni) {
-            let state = e.instance.map(|i| snap.instances[i.ix()].state.clone()).unwrap_or_default();
-            return Err(stop(Verdict::Blocked, "network-interface", e.id.as_str(), name_of(&e.tags), Some("BAD_STATE"),
-                format!("{} belongs to an instance that is {state}", e.id)));
+            let state = e
+                .instance
+                .map(|i| snap.instances[i.ix()].state.clone())
+                .unwrap_or_default();
+            return Err(stop(
+                Verdict::Blocked,
+                "network-interface",
+                e.id.as_str(),
+                name_of(&e.tags),
+                Some("BAD_STATE"),
+                format!("{} belongs to an instance that is {state}", e.id),
+            ));
         }
         match e.kind {
             EniKind::NatGateway => {
-                let nat = snap.nat_gateways.iter().position(|n| n.eni == Some(eni) || n.private_ips.contains(&p.dst)).map(NatIx::from_usize);
-                let record = self.nats.iter().position(|r| Some(r.nat) == nat && r.new_src == p.dst && r.new_sport == p.dport);
+                let nat = snap
+                    .nat_gateways
+                    .iter()
+                    .position(|n| n.eni == Some(eni) || n.private_ips.contains(&p.dst))
+                    .map(NatIx::from_usize);
+                let record = self.nats.iter().position(|r| {
+                    Some(r.nat) == nat && r.new_src == p.dst && r.new_sport == p.dport
+                });
                 match (self.dir, nat, record) {
                     (Direction::Reply, Some(n), Some(r)) => {
-                        let (orig_src, orig_sport) = (self.nats[r].orig_src, self.nats[r].orig_sport);
+                        let (orig_src, orig_sport) =
+                            (self.nats[r].orig_src, self.nats[r].orig_sport);
                         p.dst = orig_src;
                         p.dport = orig_sport;
                         let ng = snap.nat(n);
-                        self.hop("nat-gateway", ng.id.as_str(), name_of(&ng.tags), "translate", None, &p, "reply: destination restored to the client".into(), None);
+                        self.hop(
+                            "nat-gateway",
+                            ng.id.as_str(),
+                            name_of(&ng.tags),
+                            "translate",
+                            None,
+                            &p,
+                            "reply: destination restored to the client".into(),
+                            None,
+                        );
                         self.send(ng.vpc, ng.subnet, p, Via::Nat(n))
                     }
-                    _ => Err(stop(Verdict::Blocked, "nat-gateway", e.id.as_str(), name_of(&e.tags), Some("NO_POSSIBLE_DESTINATION"),
-                        format!("{} is a NAT gateway's address; a NAT gateway accepts no connections from outside", p.dst))),
+                    _ => Err(stop(
+                        Verdict::Blocked,
+                        "nat-gateway",
+                        e.id.as_str(),
+                        name_of(&e.tags),
+                        Some("NO_POSSIBLE_DESTINATION"),
+                        format!(
+                            "{} is a NAT gateway's address; a NAT gateway accepts no connections from outside",
+                            p.dst
+                        ),
+                    )),
                 }
             }
-            EniKind::TransitGateway => Err(stop(Verdict::Blocked, "network-interface", e.id.as_str(), name_of(&e.tags), Some("NO_POSSIBLE_DESTINATION"),
-                format!("{} is a transit gateway attachment's interface; it answers nothing", p.dst))),
+            EniKind::LoadBalancer => self.at_load_balancer(eni, p),
+            EniKind::TransitGateway => Err(stop(
+                Verdict::Blocked,
+                "network-interface",
+                e.id.as_str(),
+                name_of(&e.tags),
+                Some("NO_POSSIBLE_DESTINATION"),
+                format!(
+                    "{} is a transit gateway attachment's interface; it answers nothing",
+                    p.dst
+                ),
+            )),
             _ => {
                 if self.dir == Direction::Request {
                     self.sg_check(eni, true, &p)?;
                 }
-                self.hop("network-interface", e.id.as_str(), name_of(&e.tags), "deliver", None, &p, self.subnet_label(subnet), None);
+                self.hop(
+                    "network-interface",
+                    e.id.as_str(),
+                    name_of(&e.tags),
+                    "deliver",
+                    None,
+                    &p,
+                    self.subnet_label(subnet),
+                    None,
+                );
                 Ok((Pos::Eni(eni), p))
             }
+        }
+    }
+
+    /// A connection to a load balancer node: accepted only on a listener's protocol and port.
+    fn at_load_balancer(&mut self, eni: EniIx, p: Packet) -> Step {
+        let snap = self.snap;
+        let e = snap.eni(eni);
+        let Some(lb) = snap
+            .index
+            .lb_of_eni
+            .get(&eni)
+            .map(|&i| &snap.load_balancers[i])
+        else {
+            return Err(stop(
+                Verdict::Unknown,
+                "load-balancer",
+                e.id.as_str(),
+                name_of(&e.tags),
+                Some("UNKNOWN_RESOURCE"),
+                format!(
+                    "{} is a load balancer node ({}) whose load balancer and listeners are not in the snapshot",
+                    p.dst, e.description
+                ),
+            ));
+        };
+        let port = Self::const_dport(&p);
+        let listener = port.and_then(|port| lb.listeners.iter().find(|l| l.accepts(p.proto, port)));
+        match listener {
+            None => {
+                let ports: Vec<String> = lb
+                    .listeners
+                    .iter()
+                    .map(|l| format!("{} {}", l.protocol, l.port))
+                    .collect();
+                let what = match port {
+                    Some(n) => format!("{} {n}", proto_name(p.proto)),
+                    None => proto_name(p.proto),
+                };
+                self.hop(
+                    "load-balancer",
+                    lb.name.clone(),
+                    None,
+                    "drop",
+                    None,
+                    &p,
+                    format!(
+                        "listeners: {}",
+                        if ports.is_empty() {
+                            "none".into()
+                        } else {
+                            ports.join(", ")
+                        }
+                    ),
+                    Some("ELBV2_LISTENERS_MISMATCH"),
+                );
+                Err(stop(
+                    Verdict::Blocked,
+                    "load-balancer",
+                    lb.arn.clone(),
+                    Some(lb.name.clone()),
+                    Some("ELBV2_LISTENERS_MISMATCH"),
+                    format!(
+                        "load balancer {} has no listener for {what} (node {})",
+                        lb.name, p.dst
+                    ),
+                ))
+            }
+            Some(l) => Err(stop(
+                Verdict::Unknown,
+                "load-balancer",
+                lb.arn.clone(),
+                Some(lb.name.clone()),
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "load balancer {} accepts {} {} at {}; forwarding to its targets is not modelled yet",
+                    lb.name, l.protocol, l.port, p.dst
+                ),
+            )),
         }
     }
 
     /// The public IPv4 address the internet gateway maps `private` to.
     fn public_of(&self, vpc: VpcIx, private: IpAddr) -> Option<Ipv4Addr> {
         let snap = self.snap;
-        snap.eni_in_vpc(vpc, private).and_then(|e| snap.eni(e).public_for(private)).or_else(|| {
-            snap.nat_gateways.iter().find(|n| n.vpc == vpc && n.private_ips.contains(&private)).and_then(|n| n.public_ips.first().copied())
-        })
+        snap.eni_in_vpc(vpc, private)
+            .and_then(|e| snap.eni(e).public_for(private))
+            .or_else(|| {
+                snap.nat_gateways
+                    .iter()
+                    .find(|n| n.vpc == vpc && n.private_ips.contains(&private))
+                    .and_then(|n| n.public_ips.first().copied())
+            })
     }
 
-    fn to_internet(&mut self, vpc: VpcIx, subnet: SubnetIx, mut p: Packet, igw_id: &str, via: Via) -> Step {
+    fn through_internet(
+        &mut self,
+        vpc: VpcIx,
+        subnet: SubnetIx,
+        mut p: Packet,
+        igw_id: &str,
+        via: Via,
+    ) -> Step {
         let snap = self.snap;
         let Some(&igw_ix) = snap.index.igw.get(igw_id) else {
-            return Err(stop(Verdict::Unknown, "internet-gateway", igw_id, None, Some("UNKNOWN_RESOURCE"), format!("internet gateway `{igw_id}` is not in the snapshot")));
+            return Err(stop(
+                Verdict::Unknown,
+                "internet-gateway",
+                igw_id,
+                None,
+                Some("UNKNOWN_RESOURCE"),
+                format!("internet gateway `{igw_id}` is not in the snapshot"),
+            ));
         };
         let igw = &snap.internet_gateways[igw_ix.ix()];
         let (id, name) = (igw.id.as_str(), name_of(&igw.tags));
         self.nacl(subnet, true, &p)?;
         if !igw.vpcs.contains(&vpc) {
-            return Err(stop(Verdict::Blocked, "internet-gateway", id, name, Some("BAD_STATE_ATTACHMENT"), format!("{id} is not attached to {}", snap.vpc(vpc).id)));
+            return Err(stop(
+                Verdict::Blocked,
+                "internet-gateway",
+                id,
+                name,
+                Some("BAD_STATE_ATTACHMENT"),
+                format!("{id} is not attached to {}", snap.vpc(vpc).id),
+            ));
         }
-        if let Via::Nat(n) = via {
-            if !snap.nat(n).public {
-                return Err(stop(Verdict::Blocked, "internet-gateway", id, name, Some("BAD_STATE"), format!("traffic from private NAT gateway {} to an internet gateway is dropped", snap.nat(n).id)));
+        if let Via::Nat(n) = via
+            && !snap.nat(n).public
+        {
+            {
+                return Err(stop(
+                    Verdict::Blocked,
+                    "internet-gateway",
+                    id,
+                    name,
+                    Some("BAD_STATE"),
+                    format!(
+                        "traffic from private NAT gateway {} to an internet gateway is dropped",
+                        snap.nat(n).id
+                    ),
+                ));
             }
         }
         if is_rfc1918(p.dst) {
-            return Err(stop(Verdict::Blocked, "internet-gateway", id, name, Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"), format!("{id} does not forward to the private address {}", p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "internet-gateway",
+                id,
+                name,
+                Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
+                format!("{id} does not forward to the private address {}", p.dst),
+            ));
         }
         if is_rfc6598(p.dst) {
-            return Err(stop(Verdict::Blocked, "internet-gateway", id, name, Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"), format!("{id} does not forward to the shared address {}", p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "internet-gateway",
+                id,
+                name,
+                Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"),
+                format!("{id} does not forward to the shared address {}", p.dst),
+            ));
         }
         if p.src.is_ipv4() {
             let Some(public) = self.public_of(vpc, p.src) else {
-                self.hop("internet-gateway", id, name.clone(), "drop", None, &p, format!("{} has no public IPv4 address", p.src), Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"));
-                return Err(stop(Verdict::Blocked, "internet-gateway", id, name, Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
-                    format!("{} has no public or Elastic IP, so {id} drops its traffic", p.src)));
+                self.hop(
+                    "internet-gateway",
+                    id,
+                    name.clone(),
+                    "drop",
+                    None,
+                    &p,
+                    format!("{} has no public IPv4 address", p.src),
+                    Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+                );
+                return Err(stop(
+                    Verdict::Blocked,
+                    "internet-gateway",
+                    id,
+                    name,
+                    Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+                    format!(
+                        "{} has no public or Elastic IP, so {id} drops its traffic",
+                        p.src
+                    ),
+                ));
             };
             let before = p.src;
             p.src = IpAddr::V4(public);
-            self.hop("internet-gateway", id, name, "translate", None, &p, format!("source {before} -> {public}"), None);
+            self.hop(
+                "internet-gateway",
+                id,
+                name,
+                "translate",
+                None,
+                &p,
+                format!("source {before} -> {public}"),
+                None,
+            );
         } else {
-            self.hop("internet-gateway", id, name, "forward", None, &p, String::new(), None);
+            self.hop(
+                "internet-gateway",
+                id,
+                name,
+                "forward",
+                None,
+                &p,
+                String::new(),
+                None,
+            );
         }
         self.internet(p)
     }
 
-    fn to_egress_only(&mut self, subnet: SubnetIx, p: Packet, id: &str) -> Step {
+    fn through_egress_only(&mut self, subnet: SubnetIx, p: Packet, id: &str) -> Step {
         self.nacl(subnet, true, &p)?;
         if p.dst.is_ipv4() {
-            return Err(stop(Verdict::Blocked, "egress-only-internet-gateway", id, None, Some("PROTOCOL_RESTRICTION"), format!("{id} carries IPv6 only")));
+            return Err(stop(
+                Verdict::Blocked,
+                "egress-only-internet-gateway",
+                id,
+                None,
+                Some("PROTOCOL_RESTRICTION"),
+                format!("{id} carries IPv6 only"),
+            ));
         }
-        self.hop("egress-only-internet-gateway", id, None, "forward", None, &p, String::new(), None);
+        self.hop(
+            "egress-only-internet-gateway",
+            id,
+            None,
+            "forward",
+            None,
+            &p,
+            String::new(),
+            None,
+        );
         self.internet(p)
     }
 
@@ -427,210 +933,611 @@ impl<'a> Walker<'a> {
             IpAddr::V6(_) => snap.enis_at(p.dst).first().map(|&e| (e, p.dst)),
         };
         let Some((eni, private)) = target else {
-            if !is_internet(p.dst) {
-                return Err(stop(Verdict::Blocked, "internet", "internet", None, Some("NO_POSSIBLE_DESTINATION"), format!("{} is not an internet address", p.dst)));
+            let dead = match p.dst {
+                IpAddr::V4(v4) => snap.index.dead_public_ip.get(&v4),
+                IpAddr::V6(_) => None,
+            };
+            if let Some(what) = dead {
+                self.hop(
+                    "internet",
+                    "internet",
+                    None,
+                    "drop",
+                    None,
+                    &p,
+                    format!("{} is {what}", p.dst),
+                    Some("NO_POSSIBLE_DESTINATION"),
+                );
+                return Err(stop(
+                    Verdict::Blocked,
+                    "internet",
+                    "internet",
+                    None,
+                    Some("NO_POSSIBLE_DESTINATION"),
+                    format!(
+                        "{} is {what}: no live interface holds it, so nothing answers",
+                        p.dst
+                    ),
+                ));
             }
-            self.hop("internet", "internet", None, "deliver", None, &p, format!("host {} on the internet", p.dst), None);
+            if !is_internet(p.dst) {
+                return Err(stop(
+                    Verdict::Blocked,
+                    "internet",
+                    "internet",
+                    None,
+                    Some("NO_POSSIBLE_DESTINATION"),
+                    format!("{} is not an internet address", p.dst),
+                ));
+            }
+            self.hop(
+                "internet",
+                "internet",
+                None,
+                "deliver",
+                None,
+                &p,
+                format!("host {} on the internet", p.dst),
+                None,
+            );
             return Ok((Pos::Internet, p));
         };
         let vpc = snap.eni(eni).vpc;
         let v = snap.vpc(vpc);
         let Some(igw_ix) = v.internet_gateway else {
-            return Err(stop(Verdict::Blocked, "vpc", v.id.as_str(), name_of(&v.tags), Some("NO_POSSIBLE_DESTINATION"),
-                format!("{} has no internet gateway, so {} is unreachable from the internet", v.id, p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc",
+                v.id.as_str(),
+                name_of(&v.tags),
+                Some("NO_POSSIBLE_DESTINATION"),
+                format!(
+                    "{} has no internet gateway, so {} is unreachable from the internet",
+                    v.id, p.dst
+                ),
+            ));
         };
         let igw = &snap.internet_gateways[igw_ix.ix()];
         if !is_internet(p.src) {
-            return Err(stop(Verdict::Blocked, "internet-gateway", igw.id.as_str(), name_of(&igw.tags), Some("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"),
-                format!("{} drops inbound traffic from the non-public address {}", igw.id, p.src)));
+            return Err(stop(
+                Verdict::Blocked,
+                "internet-gateway",
+                igw.id.as_str(),
+                name_of(&igw.tags),
+                Some("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"),
+                format!(
+                    "{} drops inbound traffic from the non-public address {}",
+                    igw.id, p.src
+                ),
+            ));
         }
-        if p.dst.is_ipv6() && self.dir == Direction::Request && !v.internet_gateway.is_some_and(|g| snap.internet_gateways[g.ix()].vpcs.contains(&vpc)) {
-            return Err(stop(Verdict::Blocked, "vpc", v.id.as_str(), name_of(&v.tags), None, format!("{} takes no inbound IPv6 connections", v.id)));
+        if p.dst.is_ipv6()
+            && self.dir == Direction::Request
+            && !v
+                .internet_gateway
+                .is_some_and(|g| snap.internet_gateways[g.ix()].vpcs.contains(&vpc))
+        {
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc",
+                v.id.as_str(),
+                name_of(&v.tags),
+                None,
+                format!("{} takes no inbound IPv6 connections", v.id),
+            ));
         }
         let before = p.dst;
         p.dst = private;
-        let detail = if before == private { String::new() } else { format!("destination {before} -> {private}") };
-        self.hop("internet-gateway", igw.id.as_str(), name_of(&igw.tags), "translate", None, &p, detail, None);
+        let detail = if before == private {
+            String::new()
+        } else {
+            format!("destination {before} -> {private}")
+        };
+        self.hop(
+            "internet-gateway",
+            igw.id.as_str(),
+            name_of(&igw.tags),
+            "translate",
+            None,
+            &p,
+            detail,
+            None,
+        );
         self.deliver_local(vpc, None, p)
     }
 
-    fn to_nat(&mut self, vpc: VpcIx, subnet: SubnetIx, mut p: Packet, nat_id: &str) -> Step {
+    fn through_nat(&mut self, vpc: VpcIx, subnet: SubnetIx, mut p: Packet, nat_id: &str) -> Step {
         let snap = self.snap;
         let Some(&nat_ix) = snap.index.nat.get(nat_id) else {
-            return Err(stop(Verdict::Unknown, "nat-gateway", nat_id, None, Some("UNKNOWN_RESOURCE"), format!("NAT gateway `{nat_id}` is not in the snapshot")));
+            return Err(stop(
+                Verdict::Unknown,
+                "nat-gateway",
+                nat_id,
+                None,
+                Some("UNKNOWN_RESOURCE"),
+                format!("NAT gateway `{nat_id}` is not in the snapshot"),
+            ));
         };
         let n = snap.nat(nat_ix);
         let (id, name) = (n.id.as_str(), name_of(&n.tags));
         if n.state != "available" {
-            return Err(stop(Verdict::Blocked, "nat-gateway", id, name, Some("BAD_STATE"), format!("{id} is {}", n.state)));
+            return Err(stop(
+                Verdict::Blocked,
+                "nat-gateway",
+                id,
+                name,
+                Some("BAD_STATE"),
+                format!("{id} is {}", n.state),
+            ));
         }
         if n.vpc != vpc {
-            return Err(stop(Verdict::Blocked, "nat-gateway", id, name, Some("NGW_REQUIRES_SOURCE_IN_VPC"), format!("{id} is in another VPC")));
+            return Err(stop(
+                Verdict::Blocked,
+                "nat-gateway",
+                id,
+                name,
+                Some("NGW_REQUIRES_SOURCE_IN_VPC"),
+                format!("{id} is in another VPC"),
+            ));
         }
         if ![Protocol::TCP, Protocol::UDP, Protocol::ICMP].contains(&p.proto) {
-            return Err(stop(Verdict::Blocked, "nat-gateway", id, name, Some("PROTOCOL_RESTRICTION"), format!("{id} carries TCP, UDP and ICMP only")));
+            return Err(stop(
+                Verdict::Blocked,
+                "nat-gateway",
+                id,
+                name,
+                Some("PROTOCOL_RESTRICTION"),
+                format!("{id} carries TCP, UDP and ICMP only"),
+            ));
         }
         if subnet != n.subnet {
             self.nacl(subnet, true, &p)?;
             self.nacl(n.subnet, false, &p)?;
         }
         let Some(&nat_ip) = n.private_ips.first() else {
-            return Err(stop(Verdict::Unknown, "nat-gateway", id, name, Some("UNKNOWN_RESOURCE"), format!("{id} has no private address in the snapshot")));
+            return Err(stop(
+                Verdict::Unknown,
+                "nat-gateway",
+                id,
+                name,
+                Some("UNKNOWN_RESOURCE"),
+                format!("{id} has no private address in the snapshot"),
+            ));
         };
-        let new_sport = match p.sport {
-            Some(_) => Some(Port::Var(self.new_var(format!("{id} source port"), PortSet::range(WIDE_EPHEMERAL.0, WIDE_EPHEMERAL.1)))),
-            None => None,
-        };
-        self.nats.push(NatRecord { nat: nat_ix, orig_src: p.src, orig_sport: p.sport, new_src: nat_ip, new_sport });
+        let new_sport = p.sport.map(|_| {
+            Port::Var(self.new_var(
+                format!("{id} source port"),
+                PortSet::range(WIDE_EPHEMERAL.0, WIDE_EPHEMERAL.1),
+            ))
+        });
+        self.nats.push(NatRecord {
+            nat: nat_ix,
+            orig_src: p.src,
+            orig_sport: p.sport,
+            new_src: nat_ip,
+            new_sport,
+        });
         let before = p.src;
         p.src = nat_ip;
         p.sport = new_sport;
-        self.hop("nat-gateway", id, name, "translate", None, &p, format!("source {before} -> {nat_ip}, source port 1024-65535"), Some("NGW_SOURCE_ADDRESS_REASSIGN"));
+        self.hop(
+            "nat-gateway",
+            id,
+            name,
+            "translate",
+            None,
+            &p,
+            format!("source {before} -> {nat_ip}, source port 1024-65535"),
+            Some("NGW_SOURCE_ADDRESS_REASSIGN"),
+        );
         self.send(vpc, n.subnet, p, Via::Nat(nat_ix))
     }
 
-    fn to_peer(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, pcx_id: &str) -> Step {
+    fn through_peer(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, pcx_id: &str) -> Step {
         let snap = self.snap;
         let Some(&pcx_ix) = snap.index.pcx.get(pcx_id) else {
-            return Err(stop(Verdict::Unknown, "vpc-peering-connection", pcx_id, None, Some("UNKNOWN_RESOURCE"), format!("peering connection `{pcx_id}` is not in the snapshot")));
+            return Err(stop(
+                Verdict::Unknown,
+                "vpc-peering-connection",
+                pcx_id,
+                None,
+                Some("UNKNOWN_RESOURCE"),
+                format!("peering connection `{pcx_id}` is not in the snapshot"),
+            ));
         };
         let pcx = &snap.peerings[pcx_ix.ix()];
         let (id, name) = (pcx.id.as_str(), name_of(&pcx.tags));
         self.nacl(subnet, true, &p)?;
         if !pcx.active() {
-            return Err(stop(Verdict::Blocked, "vpc-peering-connection", id, name, Some("BAD_STATE"), format!("{id} is {}, not active", pcx.status)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-peering-connection",
+                id,
+                name,
+                Some("BAD_STATE"),
+                format!("{id} is {}, not active", pcx.status),
+            ));
         }
         let me = snap.vpc(vpc);
         let Some(side) = pcx.peer_of(&me.id) else {
-            return Err(stop(Verdict::Blocked, "vpc-peering-connection", id, name, Some("BAD_STATE_ATTACHMENT"), format!("{id} does not connect {}", me.id)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-peering-connection",
+                id,
+                name,
+                Some("BAD_STATE_ATTACHMENT"),
+                format!("{id} does not connect {}", me.id),
+            ));
         };
         let peer_cidrs: Vec<ipnet::IpNet> = match side.vpc {
             Some(v) => snap.vpc(v).cidrs.clone(),
             None => side.cidrs.clone(),
         };
-        if let Some((a, b)) = me.cidrs.iter().find_map(|a| peer_cidrs.iter().find(|b| overlaps(a, b)).map(|b| (a, b))) {
-            return Err(stop(Verdict::InvalidConfig, "vpc-peering-connection", id, name, None,
-                format!("{id} joins VPCs with overlapping CIDRs ({a} and {b}); AWS does not allow this peering")));
+        if let Some((a, b)) = me
+            .cidrs
+            .iter()
+            .find_map(|a| peer_cidrs.iter().find(|b| overlaps(a, b)).map(|b| (a, b)))
+        {
+            return Err(stop(
+                Verdict::InvalidConfig,
+                "vpc-peering-connection",
+                id,
+                name,
+                None,
+                format!(
+                    "{id} joins VPCs with overlapping CIDRs ({a} and {b}); AWS does not allow this peering"
+                ),
+            ));
         }
         if !me.contains(p.src) {
-            return Err(stop(Verdict::Blocked, "vpc-peering-connection", id, name, Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
-                format!("{id} carries only traffic from {}'s own CIDRs; source {} is outside (no transitive or edge-to-edge routing)", me.id, p.src)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-peering-connection",
+                id,
+                name,
+                Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
+                format!(
+                    "{id} carries only traffic from {}'s own CIDRs; source {} is outside (no transitive or edge-to-edge routing)",
+                    me.id, p.src
+                ),
+            ));
         }
         if !peer_cidrs.iter().any(|c| c.contains(&p.dst)) {
-            return Err(stop(Verdict::Blocked, "vpc-peering-connection", id, name, Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
-                format!("{} is outside the CIDRs of peer VPC {} (peering is not transitive)", p.dst, side.vpc_id)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-peering-connection",
+                id,
+                name,
+                Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
+                format!(
+                    "{} is outside the CIDRs of peer VPC {} (peering is not transitive)",
+                    p.dst, side.vpc_id
+                ),
+            ));
         }
         let Some(peer) = side.vpc else {
-            return Err(stop(Verdict::Unknown, "vpc-peering-connection", id, name, Some("UNKNOWN_DESTINATION"),
-                format!("peer VPC {} (account {}) is not in the snapshot", side.vpc_id, side.account.as_ref().map(|a| a.as_str()).unwrap_or("?"))));
+            return Err(stop(
+                Verdict::Unknown,
+                "vpc-peering-connection",
+                id,
+                name,
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "peer VPC {} (account {}) is not in the snapshot",
+                    side.vpc_id,
+                    side.account.as_ref().map(|a| a.as_str()).unwrap_or("?")
+                ),
+            ));
         };
         let same_region = match (&side.region, &snap.vpc(peer).region) {
             (Some(r), mine) => r == mine && me.region == *mine,
             (None, r) => me.region == *r,
         };
         self.scope.same_region_peering = same_region;
-        self.hop("vpc-peering-connection", id, name, "forward", None, &p, format!("{} -> {}", me.id, side.vpc_id), None);
+        self.hop(
+            "vpc-peering-connection",
+            id,
+            name,
+            "forward",
+            None,
+            &p,
+            format!("{} -> {}", me.id, side.vpc_id),
+            None,
+        );
         self.deliver_local(peer, None, p)
     }
 
-    fn to_tgw(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, tgw_id: &str) -> Step {
+    fn through_tgw(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, tgw_id: &str) -> Step {
         let snap = self.snap;
-        let att_ix = snap.tgw_attachments.iter().position(|a| a.tgw.as_str() == tgw_id && a.vpc == Some(vpc) && a.kind == TgwAttachmentKind::Vpc);
+        let att_ix = snap.tgw_attachments.iter().position(|a| {
+            a.tgw.as_str() == tgw_id && a.vpc == Some(vpc) && a.kind == TgwAttachmentKind::Vpc
+        });
         let Some(att_ix) = att_ix else {
             let known = snap.index.tgw.contains_key(tgw_id);
-            let verdict = if known { Verdict::Blocked } else { Verdict::Unknown };
-            return Err(stop(verdict, "transit-gateway", tgw_id, None, Some("NO_ROUTE_TO_DESTINATION"),
-                format!("{} has no attachment to transit gateway {tgw_id} in the snapshot", snap.vpc(vpc).id)));
+            let verdict = if known {
+                Verdict::Blocked
+            } else {
+                Verdict::Unknown
+            };
+            return Err(stop(
+                verdict,
+                "transit-gateway",
+                tgw_id,
+                None,
+                Some("NO_ROUTE_TO_DESTINATION"),
+                format!(
+                    "{} has no attachment to transit gateway {tgw_id} in the snapshot",
+                    snap.vpc(vpc).id
+                ),
+            ));
         };
         let att = &snap.tgw_attachments[att_ix];
         let (aid, aname) = (att.id.as_str(), name_of(&att.tags));
         if !att.available() {
-            return Err(stop(Verdict::Blocked, "transit-gateway-attachment", aid, aname, Some("BAD_STATE_ATTACHMENT"), format!("{aid} is {}", att.state)));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-attachment",
+                aid,
+                aname,
+                Some("BAD_STATE_ATTACHMENT"),
+                format!("{aid} is {}", att.state),
+            ));
         }
         let zone = snap.subnet(subnet).zone().to_string();
         let Some(&entry) = att.subnets.iter().find(|&&s| snap.subnet(s).zone() == zone) else {
-            let what = if self.dir == Direction::Reply { "the reply cannot enter the transit gateway: " } else { "" };
-            return Err(stop(Verdict::Blocked, "transit-gateway-attachment", aid, aname, Some("TGW_ROUTE_AZ_RESTRICTION"),
-                format!("{what}{aid} has no subnet in zone {zone} of {}", self.subnet_label(subnet))));
+            let what = if self.dir == Direction::Reply {
+                "the reply cannot enter the transit gateway: "
+            } else {
+                ""
+            };
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-attachment",
+                aid,
+                aname,
+                Some("TGW_ROUTE_AZ_RESTRICTION"),
+                format!(
+                    "{what}{aid} has no subnet in zone {zone} of {}",
+                    self.subnet_label(subnet)
+                ),
+            ));
         };
         // Into the attachment: the sender's NACL outbound, the attachment subnet's inbound —
         // both of one NACL when they share a subnet (transit gateway guide, NACL table).
         self.nacl(subnet, true, &p)?;
         self.nacl(entry, false, &p)?;
-        self.hop("transit-gateway-attachment", aid, aname.clone(), "forward", None, &p, format!("enters through {}", self.subnet_label(entry)), None);
+        self.hop(
+            "transit-gateway-attachment",
+            aid,
+            aname.clone(),
+            "forward",
+            None,
+            &p,
+            format!("enters through {}", self.subnet_label(entry)),
+            None,
+        );
         let Some(rtb_ix) = att.association else {
-            return Err(stop(Verdict::Blocked, "transit-gateway-attachment", aid, aname, Some("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"), format!("{aid} is associated with no transit gateway route table")));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-attachment",
+                aid,
+                aname,
+                Some("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"),
+                format!("{aid} is associated with no transit gateway route table"),
+            ));
         };
         let rtb = &snap.tgw_route_tables[rtb_ix.ix()];
         let Some(r) = route::tgw_lookup(rtb, p.dst) else {
-            return Err(stop(Verdict::Blocked, "transit-gateway-route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("TGW_RTB_CANNOT_ROUTE"),
-                format!("{} has no route to {}", rtb.id, p.dst)));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                Some("TGW_RTB_CANNOT_ROUTE"),
+                format!("{} has no route to {}", rtb.id, p.dst),
+            ));
         };
         let targets = match &r.target {
             TgwRouteTarget::Blackhole => {
-                return Err(stop(Verdict::Blocked, "transit-gateway-route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("TGW_RTB_BAD_STATE_ROUTE"),
-                    format!("{} sends {} to a blackhole ({})", rtb.id, p.dst, r.dest)));
+                return Err(stop(
+                    Verdict::Blocked,
+                    "transit-gateway-route-table",
+                    rtb.id.as_str(),
+                    name_of(&rtb.tags),
+                    Some("TGW_RTB_BAD_STATE_ROUTE"),
+                    format!("{} sends {} to a blackhole ({})", rtb.id, p.dst, r.dest),
+                ));
             }
             TgwRouteTarget::Attachments(a) => a,
         };
         let Some(&dst_att_ix) = targets.first() else {
-            return Err(stop(Verdict::Blocked, "transit-gateway-route-table", rtb.id.as_str(), name_of(&rtb.tags), Some("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"), format!("route {} has no attachment", r.dest)));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-route-table",
+                rtb.id.as_str(),
+                name_of(&rtb.tags),
+                Some("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"),
+                format!("route {} has no attachment", r.dest),
+            ));
         };
         let dst_att = &snap.tgw_attachments[dst_att_ix.ix()];
         let origin = match r.origin {
             RouteOrigin::Propagated => "propagated",
             _ => "static",
         };
-        self.hop("transit-gateway-route-table", rtb.id.as_str(), name_of(&rtb.tags), "forward", Some(format!("{} -> {} ({origin})", r.dest, dst_att.id)), &p, String::new(), None);
+        self.hop(
+            "transit-gateway-route-table",
+            rtb.id.as_str(),
+            name_of(&rtb.tags),
+            "forward",
+            Some(format!("{} -> {} ({origin})", r.dest, dst_att.id)),
+            &p,
+            String::new(),
+            None,
+        );
         if !dst_att.available() {
-            return Err(stop(Verdict::Blocked, "transit-gateway-attachment", dst_att.id.as_str(), name_of(&dst_att.tags), Some("BAD_STATE_ATTACHMENT"), format!("{} is {}", dst_att.id, dst_att.state)));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-attachment",
+                dst_att.id.as_str(),
+                name_of(&dst_att.tags),
+                Some("BAD_STATE_ATTACHMENT"),
+                format!("{} is {}", dst_att.id, dst_att.state),
+            ));
         }
         let (Some(dvpc), TgwAttachmentKind::Vpc) = (dst_att.vpc, &dst_att.kind) else {
-            return Err(stop(Verdict::Unknown, "transit-gateway-attachment", dst_att.id.as_str(), name_of(&dst_att.tags), Some("UNKNOWN_DESTINATION"),
-                format!("{} leaves through {} ({:?} {}), outside the snapshot", p.dst, dst_att.id, dst_att.kind, dst_att.resource_id)));
+            return Err(stop(
+                Verdict::Unknown,
+                "transit-gateway-attachment",
+                dst_att.id.as_str(),
+                name_of(&dst_att.tags),
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "{} leaves through {} ({:?} {}), outside the snapshot",
+                    p.dst, dst_att.id, dst_att.kind, dst_att.resource_id
+                ),
+            ));
         };
         let mut exits: Vec<SubnetIx> = dst_att.subnets.clone();
         exits.sort_by(|a, b| snap.subnet(*a).zone().cmp(snap.subnet(*b).zone()));
-        let exit = exits.iter().copied().find(|&s| snap.subnet(s).zone() == zone).or_else(|| exits.first().copied());
+        let exit = exits
+            .iter()
+            .copied()
+            .find(|&s| snap.subnet(s).zone() == zone)
+            .or_else(|| exits.first().copied());
         let Some(exit) = exit else {
-            return Err(stop(Verdict::Blocked, "transit-gateway-attachment", dst_att.id.as_str(), name_of(&dst_att.tags), Some("TGW_ATTACH_VPC_AZ_RESTRICTION"), format!("{} has no subnet", dst_att.id)));
+            return Err(stop(
+                Verdict::Blocked,
+                "transit-gateway-attachment",
+                dst_att.id.as_str(),
+                name_of(&dst_att.tags),
+                Some("TGW_ATTACH_VPC_AZ_RESTRICTION"),
+                format!("{} has no subnet", dst_att.id),
+            ));
         };
         if snap.subnet(exit).zone() != zone {
-            self.notes.push(format!("{} has no subnet in zone {zone}; the transit gateway picks another zone ({})", dst_att.id, snap.subnet(exit).zone()));
+            self.notes.push(format!(
+                "{} has no subnet in zone {zone}; the transit gateway picks another zone ({})",
+                dst_att.id,
+                snap.subnet(exit).zone()
+            ));
         }
-        let tgw_ref = snap.index.tgw.get(tgw_id).is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
+        let tgw_ref = snap
+            .index
+            .tgw
+            .get(tgw_id)
+            .is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
         self.scope.tgw_referencing = tgw_ref && att.sg_referencing && dst_att.sg_referencing;
-        self.hop("transit-gateway-attachment", dst_att.id.as_str(), name_of(&dst_att.tags), "forward", None, &p, format!("leaves through {}", self.subnet_label(exit)), None);
+        self.hop(
+            "transit-gateway-attachment",
+            dst_att.id.as_str(),
+            name_of(&dst_att.tags),
+            "forward",
+            None,
+            &p,
+            format!("leaves through {}", self.subnet_label(exit)),
+            None,
+        );
         self.send(dvpc, exit, p, Via::Tgw)
     }
 
-    fn to_endpoint(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, id: &str, via: Via) -> Step {
+    fn through_endpoint(
+        &mut self,
+        vpc: VpcIx,
+        subnet: SubnetIx,
+        p: Packet,
+        id: &str,
+        via: Via,
+    ) -> Step {
         let snap = self.snap;
         let Some(&ix) = snap.index.vpce.get(id) else {
-            return Err(stop(Verdict::Unknown, "vpc-endpoint", id, None, Some("UNKNOWN_RESOURCE"), format!("VPC endpoint `{id}` is not in the snapshot")));
+            return Err(stop(
+                Verdict::Unknown,
+                "vpc-endpoint",
+                id,
+                None,
+                Some("UNKNOWN_RESOURCE"),
+                format!("VPC endpoint `{id}` is not in the snapshot"),
+            ));
         };
         let ep = &snap.vpc_endpoints[ix.ix()];
         let name = name_of(&ep.tags);
         if ep.kind != VpcEndpointKind::Gateway {
-            return Err(stop(Verdict::Unknown, "vpc-endpoint", id, name, Some("UNKNOWN_DESTINATION"), format!("{id} is a {:?} endpoint; forwarding through it is not modelled", ep.kind)));
+            return Err(stop(
+                Verdict::Unknown,
+                "vpc-endpoint",
+                id,
+                name,
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "{id} is a {:?} endpoint; forwarding through it is not modelled",
+                    ep.kind
+                ),
+            ));
         }
         self.nacl(subnet, true, &p)?;
         if via == Via::Tgw || ep.vpc != vpc {
-            return Err(stop(Verdict::Blocked, "vpc-endpoint", id, name, Some("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"), format!("{id} serves only traffic from its own VPC")));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-endpoint",
+                id,
+                name,
+                Some("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"),
+                format!("{id} serves only traffic from its own VPC"),
+            ));
         }
         let echo = p.proto == Protocol::ICMP && matches!(p.icmp, Some((8 | 0, _)));
         if p.proto != Protocol::TCP && !echo {
-            self.hop("vpc-endpoint", id, name.clone(), "drop", None, &p, "gateway endpoints carry TCP and ICMP echo only".into(), Some("VPCE_GATEWAY_PROTOCOL_RESTRICTION"));
-            return Err(stop(Verdict::Blocked, "vpc-endpoint", id, name, Some("VPCE_GATEWAY_PROTOCOL_RESTRICTION"), format!("gateway endpoint {id} carries TCP and ICMP echo only")));
+            self.hop(
+                "vpc-endpoint",
+                id,
+                name.clone(),
+                "drop",
+                None,
+                &p,
+                "gateway endpoints carry TCP and ICMP echo only".into(),
+                Some("VPCE_GATEWAY_PROTOCOL_RESTRICTION"),
+            );
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-endpoint",
+                id,
+                name,
+                Some("VPCE_GATEWAY_PROTOCOL_RESTRICTION"),
+                format!("gateway endpoint {id} carries TCP and ICMP echo only"),
+            ));
         }
         if ep.state != "available" && !ep.state.is_empty() {
-            return Err(stop(Verdict::Blocked, "vpc-endpoint", id, name, Some("BAD_STATE"), format!("{id} is {}", ep.state)));
+            return Err(stop(
+                Verdict::Blocked,
+                "vpc-endpoint",
+                id,
+                name,
+                Some("BAD_STATE"),
+                format!("{id} is {}", ep.state),
+            ));
         }
-        self.hop("vpc-endpoint", id, name, "deliver", None, &p, format!("to {}", ep.service), None);
+        self.hop(
+            "vpc-endpoint",
+            id,
+            name,
+            "deliver",
+            None,
+            &p,
+            format!("to {}", ep.service),
+            None,
+        );
         Ok((Pos::Service(vpc), p))
     }
 
-    fn to_middlebox(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, id: &str, target: Option<EniIx>) -> Step {
+    fn through_middlebox(
+        &mut self,
+        vpc: VpcIx,
+        subnet: SubnetIx,
+        p: Packet,
+        id: &str,
+        target: Option<EniIx>,
+    ) -> Step {
         let snap = self.snap;
         match target {
             Some(e) if snap.eni(e).private_ips.iter().any(|a| a.addr == p.dst) => {
@@ -641,10 +1548,81 @@ impl<'a> Walker<'a> {
                 }
                 self.arrive(vpc, ts, p)
             }
-            _ => Err(stop(Verdict::Unknown, "network-interface", id, None, Some("UNKNOWN_DESTINATION"),
-                format!("{} is routed to the middlebox `{id}`; what it forwards is not modelled", p.dst))),
+            _ => Err(stop(
+                Verdict::Unknown,
+                "network-interface",
+                id,
+                None,
+                Some("UNKNOWN_DESTINATION"),
+                format!(
+                    "{} is routed to the middlebox `{id}`; what it forwards is not modelled",
+                    p.dst
+                ),
+            )),
         }
     }
+}
+
+/// The Amazon-provided services an instance reaches without routes, NACLs or security groups:
+/// the DNS resolver (169.254.169.253 and the VPC's base+2, port 53), instance metadata
+/// (169.254.169.254) and Time Sync (169.254.169.123). Other link-local addresses answer nothing.
+fn amazon_service(
+    snap: &Snapshot,
+    client: EniIx,
+    q: &Question,
+    proto: u8,
+    w: &mut Walker<'_>,
+) -> Option<Trace> {
+    let IpAddr::V4(dst) = q.dst else { return None };
+    let vpc = snap.vpc(snap.eni(client).vpc);
+    let resolver = vpc.cidrs.iter().find_map(|c| match c {
+        ipnet::IpNet::V4(n) => Some(u32::from(n.network()) + 2),
+        ipnet::IpNet::V6(_) => None,
+    });
+    let port = q.port.unwrap_or(0);
+    let dns = (proto == Protocol::UDP || proto == Protocol::TCP) && port == 53;
+    let service = match dst.octets() {
+        [169, 254, 169, 253] if dns => Some("the Amazon DNS resolver"),
+        [169, 254, 169, 254] if proto == Protocol::TCP && port == 80 => {
+            Some("the instance metadata service")
+        }
+        [169, 254, 169, 123] if proto == Protocol::UDP && port == 123 => {
+            Some("the Amazon Time Sync Service")
+        }
+        _ if Some(u32::from(dst)) == resolver
+            && dns
+            && vpc.cidrs.first().is_some_and(|c| c.contains(&q.dst)) =>
+        {
+            Some("the Amazon DNS resolver (VPC base + 2)")
+        }
+        [169, 254, ..] => {
+            let notes = std::mem::take(&mut w.notes);
+            return Some(Trace {
+                verdict: Verdict::Blocked,
+                reason: format!(
+                    "blocked on the request: {dst} is link-local; nothing there answers this"
+                ),
+                decided_by: None,
+                partial: None,
+                request: vec![],
+                reply: vec![],
+                notes,
+            });
+        }
+        _ => None,
+    }?;
+    let notes = std::mem::take(&mut w.notes);
+    Some(Trace {
+        verdict: Verdict::Reachable,
+        reason: format!(
+            "{dst} is {service}, which answers every instance of the VPC; security groups and network ACLs do not filter it"
+        ),
+        decided_by: None,
+        partial: None,
+        request: vec![],
+        reply: vec![],
+        notes,
+    })
 }
 
 fn client_range(snap: &Snapshot, opts: &Options, eni: Option<EniIx>) -> (u16, u16) {
@@ -659,33 +1637,79 @@ fn client_range(snap: &Snapshot, opts: &Options, eni: Option<EniIx>) -> (u16, u1
     }
 }
 
-fn finish(w: Walker<'_>, request: Vec<Hop>, verdict: Verdict, reason: String, decided_by: Option<DecidedBy>, partial: Option<Partial>) -> Trace {
-    Trace { verdict, reason, decided_by, partial, request, reply: w.hops, notes: w.notes }
+fn finish(
+    w: Walker<'_>,
+    request: Vec<Hop>,
+    verdict: Verdict,
+    reason: String,
+    decided_by: Option<DecidedBy>,
+    partial: Option<Partial>,
+) -> Trace {
+    Trace {
+        verdict,
+        reason,
+        decided_by,
+        partial,
+        request,
+        reply: w.hops,
+        notes: w.notes,
+    }
 }
 
 fn from_stop(w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
-    let dir = if request.is_some() { Direction::Reply } else { Direction::Request };
+    let dir = if request.is_some() {
+        Direction::Reply
+    } else {
+        Direction::Request
+    };
     let (request, reply) = match request {
         Some(r) => (r, w.hops),
         None => (w.hops, Vec::new()),
     };
-    let decided_by = DecidedBy { direction: dir, kind: s.kind, id: s.id, name: s.name, rule: s.rule, code: s.code };
+    let decided_by = DecidedBy {
+        direction: dir,
+        kind: s.kind,
+        id: s.id,
+        name: s.name,
+        rule: s.rule,
+        code: s.code,
+    };
     let reason = match s.verdict {
         Verdict::Unknown => format!("unknown on the {dir}: {}", s.message),
         Verdict::InvalidConfig => format!("invalid configuration on the {dir}: {}", s.message),
         _ => format!("blocked on the {dir} by {}", s.message),
     };
-    Trace { verdict: s.verdict, reason, decided_by: Some(decided_by), partial: None, request, reply, notes: w.notes }
+    Trace {
+        verdict: s.verdict,
+        reason,
+        decided_by: Some(decided_by),
+        partial: None,
+        request,
+        reply,
+        notes: w.notes,
+    }
 }
 
 /// Follow the connection `q` through `snap`: the request, then (for TCP, UDP and ICMP echo)
 /// the reply, and decide.
 pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     let mut w = Walker::new(snap);
-    let icmp_proto = if q.src.is_ipv6() { Protocol::ICMPV6 } else { Protocol::ICMP };
-    let proto = if q.proto == Protocol::ICMP || q.proto == Protocol::ICMPV6 { icmp_proto } else { q.proto };
+    let icmp_proto = if q.src.is_ipv6() {
+        Protocol::ICMPV6
+    } else {
+        Protocol::ICMP
+    };
+    let proto = if q.proto == Protocol::ICMP || q.proto == Protocol::ICMPV6 {
+        icmp_proto
+    } else {
+        q.proto
+    };
     let is_icmp = proto == icmp_proto;
-    let echo = if q.src.is_ipv6() { (128u8, 129u8) } else { (8u8, 0u8) };
+    let echo = if q.src.is_ipv6() {
+        (128u8, 129u8)
+    } else {
+        (8u8, 0u8)
+    };
     let icmp = is_icmp.then(|| (q.icmp_type.unwrap_or(echo.0), q.icmp_code.unwrap_or(0)));
     let one_way = icmp.is_some_and(|(t, _)| t != echo.0);
 
@@ -693,7 +1717,11 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     let (client, src_addr) = match snap.enis_at(q.src).first() {
         Some(&e) => {
             if snap.enis_at(q.src).len() > 1 {
-                w.notes.push(format!("{} is held by several interfaces (overlapping VPCs); using {}", q.src, snap.eni(e).id));
+                w.notes.push(format!(
+                    "{} is held by several interfaces (overlapping VPCs); using {}",
+                    q.src,
+                    snap.eni(e).id
+                ));
             }
             (Some(e), q.src)
         }
@@ -704,7 +1732,10 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 None => {
                     return Trace {
                         verdict: Verdict::Unknown,
-                        reason: format!("unknown: no network interface in the snapshot holds {}, and it is not an internet address", q.src),
+                        reason: format!(
+                            "unknown: no network interface in the snapshot holds {}, and it is not an internet address",
+                            q.src
+                        ),
                         decided_by: None,
                         partial: None,
                         request: Vec::new(),
@@ -715,26 +1746,72 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             },
             IpAddr::V6(_) if is_internet(q.src) => (None, q.src),
             IpAddr::V6(_) => {
-                return Trace { verdict: Verdict::Unknown, reason: format!("unknown: no network interface in the snapshot holds {}", q.src), decided_by: None, partial: None, request: vec![], reply: vec![], notes: w.notes };
+                return Trace {
+                    verdict: Verdict::Unknown,
+                    reason: format!(
+                        "unknown: no network interface in the snapshot holds {}",
+                        q.src
+                    ),
+                    decided_by: None,
+                    partial: None,
+                    request: vec![],
+                    reply: vec![],
+                    notes: w.notes,
+                };
             }
         },
     };
     if let Some(e) = client {
         let ni = snap.eni(e);
-        if ni.private_ips.iter().any(|p| p.addr == q.dst || p.public.map(IpAddr::V4) == Some(q.dst)) || ni.ipv6.contains(&q.dst) {
-            return Trace { verdict: Verdict::Reachable, reason: format!("{} talks to itself: the traffic never leaves the host", ni.id), decided_by: None, partial: None, request: vec![], reply: vec![], notes: w.notes };
+        if ni.private_ips.iter().any(|p| p.addr == q.dst) || ni.ipv6.contains(&q.dst) {
+            return Trace {
+                verdict: Verdict::Reachable,
+                reason: format!(
+                    "{} talks to itself: the traffic never leaves the host",
+                    ni.id
+                ),
+                decided_by: None,
+                partial: None,
+                request: vec![],
+                reply: vec![],
+                notes: w.notes,
+            };
         }
         let sub = snap.subnet(ni.subnet);
         if let Some(c) = sub.cidrs.iter().find(|c| is_reserved_in(src_addr, **c)) {
-            let s = Stop { verdict: Verdict::InvalidConfig, kind: "network-interface", id: ni.id.to_string(), name: name_of(&ni.tags), rule: None, code: Some("ENI_ADDRESS_RESTRICTION"),
-                message: format!("{src_addr} is an address AWS reserves in {} ({c}); no interface can use it", Snapshot::display_name(&sub.tags, sub.id.as_str())) };
+            let s = Stop {
+                verdict: Verdict::InvalidConfig,
+                kind: "network-interface",
+                id: ni.id.to_string(),
+                name: name_of(&ni.tags),
+                rule: None,
+                code: Some("ENI_ADDRESS_RESTRICTION"),
+                message: format!(
+                    "{src_addr} is an address AWS reserves in {} ({c}); no interface can use it",
+                    Snapshot::display_name(&sub.tags, sub.id.as_str())
+                ),
+            };
             return from_stop(w, None, s);
         }
         if !snap.eni_live(e) {
-            let state = ni.instance.map(|i| snap.instances[i.ix()].state.clone()).unwrap_or_default();
-            let s = Stop { verdict: Verdict::Blocked, kind: "network-interface", id: ni.id.to_string(), name: name_of(&ni.tags), rule: None, code: Some("BAD_STATE"), message: format!("{} belongs to an instance that is {state}", ni.id) };
+            let state = ni
+                .instance
+                .map(|i| snap.instances[i.ix()].state.clone())
+                .unwrap_or_default();
+            let s = Stop {
+                verdict: Verdict::Blocked,
+                kind: "network-interface",
+                id: ni.id.to_string(),
+                name: name_of(&ni.tags),
+                rule: None,
+                code: Some("BAD_STATE"),
+                message: format!("{} belongs to an instance that is {state}", ni.id),
+            };
             return from_stop(w, None, s);
         }
+    }
+    if let Some(t) = client.and_then(|e| amazon_service(snap, e, q, proto, &mut w)) {
+        return t;
     }
     let (lo, hi) = client_range(snap, opts, client);
     let sport = if is_icmp {
@@ -746,12 +1823,32 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         };
         Some(Port::Var(w.new_var("client source port".into(), range)))
     };
-    let dport = if is_icmp { None } else { Some(Port::Const(q.port.unwrap_or(0))) };
-    let req = Packet { src: src_addr, dst: q.dst, proto, sport, dport, icmp };
+    let dport = if is_icmp {
+        None
+    } else {
+        Some(Port::Const(q.port.unwrap_or(0)))
+    };
+    let req = Packet {
+        src: src_addr,
+        dst: q.dst,
+        proto,
+        sport,
+        dport,
+        icmp,
+    };
     let started = match client {
         Some(e) => w.originate(e, req.clone()),
         None => {
-            w.hop("internet", "internet", None, "send", None, &req, format!("host {} on the internet", q.src), None);
+            w.hop(
+                "internet",
+                "internet",
+                None,
+                "send",
+                None,
+                &req,
+                format!("host {} on the internet", q.src),
+                None,
+            );
             w.internet(req.clone())
         }
     };
@@ -760,12 +1857,26 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         Err(s) => return from_stop(w, None, *s),
     };
     if pos == Pos::Internet && client.is_none() {
-        let s = Stop { verdict: Verdict::Unknown, kind: "internet", id: "internet".into(), name: None, rule: None, code: Some("UNKNOWN_DESTINATION"),
-            message: format!("both {} and {} are on the internet, outside the snapshot", q.src, q.dst) };
+        let s = Stop {
+            verdict: Verdict::Unknown,
+            kind: "internet",
+            id: "internet".into(),
+            name: None,
+            rule: None,
+            code: Some("UNKNOWN_DESTINATION"),
+            message: format!(
+                "both {} and {} are on the internet, outside the snapshot",
+                q.src, q.dst
+            ),
+        };
         return from_stop(w, None, s);
     }
     if one_way {
-        let reason = format!("delivered to {} (ICMP type {} is one-way: judged on delivery alone)", q.dst, icmp.map(|i| i.0).unwrap_or(0));
+        let reason = format!(
+            "delivered to {} (ICMP type {} is one-way: judged on delivery alone)",
+            q.dst,
+            icmp.map(|i| i.0).unwrap_or(0)
+        );
         let request = std::mem::take(&mut w.hops);
         return finish(w, request, Verdict::Reachable, reason, None, None);
     }
@@ -775,15 +1886,40 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     w.dir = Direction::Reply;
     w.depth = 0;
     w.scope = RefScope::default();
-    let reply = Packet { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport, icmp: icmp.map(|_| (echo.1, 0)) };
+    let reply = Packet {
+        src: got.dst,
+        dst: got.src,
+        proto,
+        sport: got.dport,
+        dport: got.sport,
+        icmp: icmp.map(|_| (echo.1, 0)),
+    };
     let back = match pos {
         Pos::Eni(e) => {
             let ni = snap.eni(e);
-            w.hop("network-interface", ni.id.as_str(), name_of(&ni.tags), "send", None, &reply, "reply (security groups are stateful)".into(), None);
+            w.hop(
+                "network-interface",
+                ni.id.as_str(),
+                name_of(&ni.tags),
+                "send",
+                None,
+                &reply,
+                "reply (security groups are stateful)".into(),
+                None,
+            );
             w.send(ni.vpc, ni.subnet, reply, Via::Local)
         }
         Pos::Internet => {
-            w.hop("internet", "internet", None, "send", None, &reply, format!("host {} on the internet", got.dst), None);
+            w.hop(
+                "internet",
+                "internet",
+                None,
+                "send",
+                None,
+                &reply,
+                format!("host {} on the internet", got.dst),
+                None,
+            );
             w.internet(reply)
         }
         Pos::Service(vpc) => w.deliver_local(vpc, None, reply),
@@ -801,7 +1937,14 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             "blocked on the reply: the answer reaches {} from {}, but the client {} expects it from {} (asymmetric path)",
             last.dst, last.src, src_addr, q.dst
         );
-        let decided_by = w.hops.last().map(|h| DecidedBy { direction: Direction::Reply, kind: h.kind, id: h.id.clone(), name: h.name.clone(), rule: h.rule.clone(), code: None });
+        let decided_by = w.hops.last().map(|h| DecidedBy {
+            direction: Direction::Reply,
+            kind: h.kind,
+            id: h.id.clone(),
+            name: h.name.clone(),
+            rule: h.rule.clone(),
+            code: None,
+        });
         return finish(w, request, Verdict::Blocked, reason, decided_by, None);
     }
 
@@ -811,23 +1954,88 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     for v in &w.vars {
         if v.set != v.initial {
             fraction *= v.set.len() as f64 / v.initial.len().max(1) as f64;
-            cuts.push(PortCut { port_of: v.owner.clone(), range: v.initial.to_string(), working: v.set.to_string(), failing: v.cuts.iter().map(|(r, s)| (s.to_string(), r.clone())).collect() });
+            cuts.push(PortCut {
+                port_of: v.owner.clone(),
+                range: v.initial.to_string(),
+                working: v.set.to_string(),
+                failing: v
+                    .cuts
+                    .iter()
+                    .map(|(r, s)| (s.to_string(), r.clone()))
+                    .collect(),
+            });
         }
     }
     if cuts.is_empty() {
-        let via = request.iter().filter(|h| matches!(h.kind, "nat-gateway" | "vpc-peering-connection" | "transit-gateway-attachment" | "internet-gateway" | "vpc-endpoint")).map(|h| h.id.clone()).collect::<Vec<_>>();
-        let via = if via.is_empty() { String::new() } else { format!(" via {}", dedup(via).join(", ")) };
-        return finish(w, request, Verdict::Reachable, format!("request and reply delivered{via}"), None, None);
+        let via = request
+            .iter()
+            .filter(|h| {
+                matches!(
+                    h.kind,
+                    "nat-gateway"
+                        | "vpc-peering-connection"
+                        | "transit-gateway-attachment"
+                        | "internet-gateway"
+                        | "vpc-endpoint"
+                )
+            })
+            .map(|h| h.id.clone())
+            .collect::<Vec<_>>();
+        let via = if via.is_empty() {
+            String::new()
+        } else {
+            format!(" via {}", dedup(via).join(", "))
+        };
+        return finish(
+            w,
+            request,
+            Verdict::Reachable,
+            format!("request and reply delivered{via}"),
+            None,
+            None,
+        );
     }
-    let detail: Vec<String> = cuts.iter().map(|c| {
-        let fails: Vec<String> = c.failing.iter().map(|(ports, rule)| format!("{ports} dropped by {rule}")).collect();
-        format!("{} works only on {} of {} ({})", c.port_of, c.working, c.range, fails.join("; "))
-    }).collect();
-    let reason = format!("partial: {:.1}% of source ports work; {}", fraction * 100.0, detail.join("; "));
-    let decided_by = cuts.first().and_then(|c| c.failing.first()).map(|(_, rule)| DecidedBy {
-        direction: Direction::Reply, kind: "network-acl", id: rule.split(' ').next().unwrap_or_default().to_string(), name: None, rule: Some(rule.clone()), code: Some("SUBNET_ACL_RESTRICTION"),
-    });
-    finish(w, request, Verdict::Partial, reason, decided_by, Some(Partial { fraction, cuts }))
+    let detail: Vec<String> = cuts
+        .iter()
+        .map(|c| {
+            let fails: Vec<String> = c
+                .failing
+                .iter()
+                .map(|(ports, rule)| format!("{ports} dropped by {rule}"))
+                .collect();
+            format!(
+                "{} works only on {} of {} ({})",
+                c.port_of,
+                c.working,
+                c.range,
+                fails.join("; ")
+            )
+        })
+        .collect();
+    let reason = format!(
+        "partial: {:.1}% of source ports work; {}",
+        fraction * 100.0,
+        detail.join("; ")
+    );
+    let decided_by = cuts
+        .first()
+        .and_then(|c| c.failing.first())
+        .map(|(_, rule)| DecidedBy {
+            direction: Direction::Reply,
+            kind: "network-acl",
+            id: rule.split(' ').next().unwrap_or_default().to_string(),
+            name: None,
+            rule: Some(rule.clone()),
+            code: Some("SUBNET_ACL_RESTRICTION"),
+        });
+    finish(
+        w,
+        request,
+        Verdict::Partial,
+        reason,
+        decided_by,
+        Some(Partial { fraction, cuts }),
+    )
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
                 println!(
                     "{arg}: {:.2?}: {} VPCs, {} subnets, {} route tables, {} NACLs, {} SGs, {} ENIs, {} instances, \
                      {} IGWs, {} NATs, {} peerings, {} prefix lists, {} endpoints, {} TGWs, {} TGW attachments, \
-                     {} TGW route tables, {} DBs, {} warnings",
+                     {} TGW route tables, {} DBs, {} load balancers, {} dead public IPs, {} warnings",
                     start.elapsed(),
                     s.vpcs.len(),
                     s.subnets.len(),
@@ -30,6 +30,8 @@ fn main() -> ExitCode {
                     s.tgw_attachments.len(),
                     s.tgw_route_tables.len(),
                     s.db_instances.len(),
+                    s.load_balancers.len(),
+                    s.index.dead_public_ip.len(),
                     s.warnings.len()
                 );
                 for w in &s.warnings {

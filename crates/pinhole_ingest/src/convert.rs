@@ -4,6 +4,7 @@
 //! here, with JSON paths built from the section key and element indices.
 
 mod ec2;
+pub(crate) mod elb;
 mod other;
 mod tgw;
 
@@ -148,6 +149,9 @@ fn section_into(file: &str, ctx: &Ctx, s: Section, p: &mut Parts) -> Result<(), 
             Ok(())
         }
         Section::DbInstances(v) => other::db_instances(file, v, p),
+        Section::LoadBalancers(v) => elb::load_balancers(file, v, p),
+        Section::LoadBalancerListeners(v) => elb::listeners_of_lbs(file, v, p),
+        Section::Listeners(v) => elb::listeners(file, v, p),
         Section::EndpointServices(v) => {
             other::endpoint_services(file, v, p);
             Ok(())

@@ -67,8 +67,9 @@ impl SnapshotBuilder {
     }
 
     /// Resolves references, adds what AWS implies (local routes, built-in NACL denies, main route
-    /// tables and default NACLs for unassociated subnets, propagated TGW routes), sorts every
-    /// arena by id and builds the indices.
+    /// tables and default NACLs for unassociated subnets, propagated TGW routes), links load
+    /// balancer node ENIs to their load balancers, sorts every arena by id (load balancers by
+    /// ARN) and builds the indices, including the public addresses no live interface holds.
     pub fn finish(self) -> Result<Snapshot, IngestError> {
         resolve::snapshot(self.parts)
     }

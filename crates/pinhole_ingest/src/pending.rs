@@ -96,6 +96,10 @@ impl<T: Keyed> Store<T> {
         }
     }
 
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
         let i = *self.by_id.get(id)?;
         self.items.get_mut(i)
@@ -211,10 +215,14 @@ pub(crate) struct PInstance {
 }
 keyed!(PInstance, id);
 
+/// An Elastic IP from `describe-addresses`, associated or not.
 #[derive(Debug)]
 pub(crate) struct PAddress {
     pub public: Ipv4Addr,
-    pub eni_id: String,
+    pub allocation_id: Option<String>,
+    pub eni_id: Option<String>,
+    /// Whether AWS reports any association (an ENI, an instance or an association id).
+    pub associated: bool,
     pub private: Option<IpAddr>,
     pub origin: Origin,
 }
@@ -404,6 +412,34 @@ pub(crate) struct PDbInstance {
 }
 keyed!(PDbInstance, id);
 
+/// An enabled subnet of a load balancer with the fixed addresses of its node.
+#[derive(Debug)]
+pub(crate) struct PLbZone {
+    pub subnet_id: String,
+    /// (public, private) pairs from `LoadBalancerAddresses`.
+    pub addresses: Vec<(Option<Ipv4Addr>, Option<IpAddr>)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PLoadBalancer {
+    pub arn: String,
+    pub name: String,
+    pub kind: pinhole_model::LoadBalancerKind,
+    pub scheme: String,
+    pub state: String,
+    pub vpc_id: Option<String>,
+    pub zones: Vec<PLbZone>,
+    pub origin: Origin,
+}
+keyed!(PLoadBalancer, arn);
+
+#[derive(Debug)]
+pub(crate) struct PListener {
+    pub lb_arn: String,
+    pub listener: pinhole_model::Listener,
+    pub origin: Origin,
+}
+
 /// Everything read so far.
 #[derive(Debug, Default)]
 pub(crate) struct Parts {
@@ -428,6 +464,8 @@ pub(crate) struct Parts {
     pub tgw_propagations: Vec<PTgwPropagation>,
     pub tgw_associations: Vec<PTgwAssociation>,
     pub db_instances: Store<PDbInstance>,
+    pub load_balancers: Store<PLoadBalancer>,
+    pub listeners: Vec<PListener>,
     /// Zone name → zone id, per region-qualified zone name (`us-east-1a`).
     pub zone_ids: FxHashMap<String, String>,
     pub warnings: Vec<Warning>,
@@ -457,6 +495,8 @@ impl Parts {
         self.tgw_propagations.extend(o.tgw_propagations);
         self.tgw_associations.extend(o.tgw_associations);
         self.db_instances.merge(o.db_instances);
+        self.load_balancers.merge(o.load_balancers);
+        self.listeners.extend(o.listeners);
         for (k, v) in o.zone_ids {
             self.zone_ids.entry(k).or_insert(v);
         }

@@ -4,6 +4,7 @@
 //! reported at its exact JSON path; cross-field checks happen in `convert`.
 
 pub(crate) mod ec2;
+pub(crate) mod elb;
 pub(crate) mod other;
 pub(crate) mod tgw;
 
@@ -228,6 +229,11 @@ pub(crate) enum Section {
     ManagedPrefixLists(Vec<other::ManagedPrefixList>),
     PrefixListEntries(Vec<other::PrefixListEntries>),
     DbInstances(Vec<other::DbInstance>),
+    LoadBalancers(Vec<elb::LoadBalancer>),
+    /// Wrapped per load balancer by the collector.
+    LoadBalancerListeners(Vec<elb::ListenersOfLb>),
+    /// The single-call output: each listener names its load balancer.
+    Listeners(Vec<elb::Listener>),
     EndpointServices(Vec<other::ServiceDetail>),
     TransitGateways(Vec<tgw::TransitGateway>),
     TgwAttachments(Vec<tgw::Attachment>),
@@ -273,13 +279,10 @@ const NOT_MODELLED: &[&str] = &[
     "CustomerGateways",
     "DomainStatusList",
     "DomainNames",
-    "LoadBalancers",
     "LoadBalancerDescriptions",
     "TargetGroups",
-    "LoadBalancerListeners",
     "LoadBalancerAttributes",
     "LoadBalancerTargetHealth",
-    "Listeners",
     "Rules",
     "TargetHealthDescriptions",
     "Attributes",
@@ -369,6 +372,11 @@ impl<'de> Visitor<'de> for FileVisitor {
                     Section::PrefixListEntries(m.next_value::<List<_>>()?.0)
                 }
                 "DBInstances" => Section::DbInstances(m.next_value::<List<_>>()?.0),
+                "LoadBalancers" => Section::LoadBalancers(m.next_value::<List<_>>()?.0),
+                "LoadBalancerListeners" => {
+                    Section::LoadBalancerListeners(m.next_value::<List<_>>()?.0)
+                }
+                "Listeners" => Section::Listeners(m.next_value::<List<_>>()?.0),
                 "ServiceDetails" => Section::EndpointServices(m.next_value::<List<_>>()?.0),
                 "TransitGateways" => Section::TransitGateways(m.next_value::<List<_>>()?.0),
                 "TransitGatewayAttachments" => {

@@ -1,7 +1,9 @@
 //! Pending resources → the model: references resolved to arena indices, arenas sorted by id,
 //! implied AWS facts added (local routes, main tables, default NACLs), indices built.
 
+mod elb;
 mod network;
+mod public_ips;
 mod tgw;
 mod workloads;
 
@@ -19,11 +21,15 @@ pub(crate) fn snapshot(mut parts: Parts) -> Result<Snapshot, IngestError> {
     network::route_tables_and_acls(&mut parts, &mut snap)?;
     network::prefix_lists(&mut parts, &mut snap);
     workloads::security_groups(&mut parts, &mut snap);
+    let mut dead_ips = public_ips::dead_nat_addresses(&parts);
     workloads::instances_and_enis(&mut parts, &mut snap)?;
+    dead_ips.extend(public_ips::elastic_ips(&mut parts, &mut snap));
     workloads::gateways(&mut parts, &mut snap)?;
     tgw::transit_gateways(&mut parts, &mut snap);
     workloads::db_instances(&mut parts, &mut snap);
+    elb::load_balancers(&mut parts, &mut snap);
     snap.rebuild_address_index();
+    public_ips::dead_public_ips(&mut snap, dead_ips);
     snap.warnings.sort();
     snap.warnings.dedup();
     Ok(snap)

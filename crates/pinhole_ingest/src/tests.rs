@@ -904,9 +904,10 @@ fn rds_instances_find_primary_and_standby_enis() {
 fn known_unmodelled_keys_warn_only_when_not_empty() {
     let s = ok(&[
         (
-            "LoadBalancers.json",
-            json!({"LoadBalancers": [{"LoadBalancerArn": "arn"}]}),
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": "arn"}]}),
         ),
+        ("LoadBalancers.json", json!({"LoadBalancers": []})),
         ("VpnGateways.json", json!({"VpnGateways": []})),
         ("ElasticsearchDomains.json", json!({"DomainStatusList": []})),
         (
@@ -932,8 +933,8 @@ fn known_unmodelled_keys_warn_only_when_not_empty() {
         .collect();
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m.contains(&(
-        "LoadBalancers.json".into(),
-        "`LoadBalancers` is not modelled yet: 1 entries ignored".into()
+        "TargetGroups.json".into(),
+        "`TargetGroups` is not modelled yet: 1 entries ignored".into()
     )));
     assert!(m.contains(&(
         "Weird.json".into(),
@@ -994,6 +995,18 @@ fn file_order_does_not_matter() {
         ("NetworkAcls.json", acls()),
         ("RouteTables.json", route_tables()),
         ("NetworkInterfaces.json", enis()),
+        ("LbNetworkInterfaces.json", lb_enis()),
+        ("LoadBalancers.json", load_balancers()),
+        (
+            "Listeners.json",
+            json!({"Listeners": [{"LoadBalancerArn": ALB, "Port": 443, "Protocol": "HTTPS"},
+                                 {"LoadBalancerArn": NLB, "Port": 80, "Protocol": "TCP"}]}),
+        ),
+        ("NatGateways.json", nat_gateways_with_history()),
+        (
+            "Addresses.json",
+            json!({"Addresses": [{"PublicIp": "198.51.100.66", "AllocationId": "eipalloc-66"}]}),
+        ),
     ]);
     let a = ok(&files);
     let mut rev = files.clone();
@@ -1007,9 +1020,27 @@ fn file_order_does_not_matter() {
                 .collect::<Vec<_>>(),
             s.enis.iter().map(|x| x.id.to_string()).collect::<Vec<_>>(),
             s.warnings.clone(),
+            format!("{:?}", s.load_balancers),
+            s.index
+                .dead_public_ip
+                .iter()
+                .map(|(k, v)| (*k, v.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>(),
         )
     };
     assert_eq!(ids(&a), ids(&b));
+    assert_eq!(
+        a.index
+            .dead_public_ip
+            .get(
+                &"198.51.100.66"
+                    .parse()
+                    .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)
+            )
+            .map(String::as_str),
+        Some("Elastic IP eipalloc-66 (not associated)"),
+        "the Elastic IP record describes an address before the deleted NAT gateway does"
+    );
 }
 
 // ---------------------------------------------------------------- errors
@@ -1213,4 +1244,281 @@ fn garbled_input_never_panics() {
         let _ = b.add_json("g.json", Some("111111111111"), Some("us-east-1"), &g);
         let _ = b.finish();
     }
+}
+
+const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/nlb/1";
+const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/alb/2";
+const GWLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/gwy/gw/3";
+
+fn load_balancers() -> Value {
+    json!({"LoadBalancers": [
+        {"LoadBalancerArn": NLB, "LoadBalancerName": "nlb", "Type": "network", "Scheme": "internet-facing",
+         "State": {"Code": "active"}, "VpcId": "vpc-1",
+         "AvailabilityZones": [{"ZoneName": "us-east-1b", "SubnetId": "subnet-b",
+            "LoadBalancerAddresses": [{"IpAddress": "198.51.100.40", "AllocationId": "eipalloc-40"}]}]},
+        {"LoadBalancerArn": GWLB, "LoadBalancerName": "gw", "Type": "gateway", "Scheme": "internal",
+         "State": {"Code": "provisioning"}, "VpcId": "vpc-far"},
+        {"LoadBalancerArn": ALB, "LoadBalancerName": "alb", "Type": "application", "Scheme": "internal",
+         "State": {"Code": "active"}, "VpcId": "vpc-1",
+         "AvailabilityZones": [{"SubnetId": "subnet-a"}, {"SubnetId": "subnet-b"}]}
+    ]})
+}
+
+/// ALB nodes (plain `interface` ENIs), a classic load balancer's node and an orphan.
+fn lb_enis() -> Value {
+    json!({"NetworkInterfaces": [
+        {"NetworkInterfaceId": "eni-alb1", "SubnetId": "subnet-b", "InterfaceType": "interface",
+         "Description": "ELB app/alb/2", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.2.81", "Primary": true}]},
+        {"NetworkInterfaceId": "eni-alb0", "SubnetId": "subnet-a", "InterfaceType": "interface",
+         "Description": "ELB app/alb/2", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.80", "Primary": true}]},
+        {"NetworkInterfaceId": "eni-clb", "SubnetId": "subnet-a", "InterfaceType": "interface",
+         "Description": "ELB classic-web", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.90", "Primary": true}]},
+        {"NetworkInterfaceId": "eni-orphan", "SubnetId": "subnet-a", "InterfaceType": "network_load_balancer",
+         "Description": "ELB net/gone/9", "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.91", "Primary": true}]}
+    ]})
+}
+
+#[test]
+fn load_balancers_listeners_from_both_shapes_and_node_enis() {
+    let s = ok(&with(&[
+        ("NetworkInterfaces.json", enis()),
+        ("LbNetworkInterfaces.json", lb_enis()),
+        ("LoadBalancers.json", load_balancers()),
+        (
+            "LoadBalancerListeners.json",
+            json!({"LoadBalancerListeners": [
+                {"LoadBalancerArn": NLB, "Listeners": [
+                    {"LoadBalancerArn": NLB, "Port": 443, "Protocol": "TLS"},
+                    {"Port": 80, "Protocol": "tcp"},
+                    {"LoadBalancerArn": NLB, "Port": 53, "Protocol": "TCP_UDP"}]},
+                {"LoadBalancerArn": GWLB, "Listeners": [{"LoadBalancerArn": GWLB}]}]}),
+        ),
+        (
+            "Listeners.json",
+            json!({"Listeners": [
+                {"ListenerArn": "l-1", "LoadBalancerArn": ALB, "Port": 443, "Protocol": "HTTPS"},
+                {"ListenerArn": "l-2", "LoadBalancerArn": ALB, "Port": 80, "Protocol": "HTTP"},
+                {"ListenerArn": "l-3", "LoadBalancerArn": NLB, "Port": 80, "Protocol": "TCP"},
+                {"ListenerArn": "l-4", "LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/gone/8",
+                 "Port": 80, "Protocol": "HTTP"}]}),
+        ),
+    ]));
+    let arns: Vec<&str> = s.load_balancers.iter().map(|l| l.arn.as_str()).collect();
+    assert_eq!(arns, [ALB, GWLB, NLB], "sorted by ARN");
+    let [alb, gw, nlb] = [0, 1, 2].map(|i| &s.load_balancers[i]);
+    let listeners = |lb: &LoadBalancer| -> Vec<(String, u16)> {
+        lb.listeners
+            .iter()
+            .map(|l| (l.protocol.clone(), l.port))
+            .collect()
+    };
+    assert_eq!(
+        listeners(nlb),
+        [
+            ("TCP_UDP".to_string(), 53),
+            ("TCP".to_string(), 80),
+            ("TLS".to_string(), 443)
+        ],
+        "wrapped and single-call listeners merged, sorted and deduplicated"
+    );
+    assert_eq!(
+        listeners(alb),
+        [("HTTP".to_string(), 80), ("HTTPS".to_string(), 443)]
+    );
+    assert_eq!(
+        listeners(gw),
+        [("GENEVE".to_string(), 6081)],
+        "gateway listeners report no port or protocol"
+    );
+    assert!(nlb.listeners.iter().any(|l| l.accepts(17, 53)));
+    assert_eq!(nlb.kind, LoadBalancerKind::Network);
+    assert_eq!(alb.kind, LoadBalancerKind::Application);
+    assert_eq!(gw.kind, LoadBalancerKind::Gateway);
+    assert_eq!(
+        (nlb.name.as_str(), nlb.scheme.as_str(), nlb.state.as_str()),
+        ("nlb", "internet-facing", "active")
+    );
+    assert_eq!(nlb.vpc, Some(VpcIx(0)));
+    assert_eq!(gw.vpc, None);
+
+    let eni = |id: &str| s.index.eni.get(id).copied();
+    let nlb_enis: Vec<&str> = nlb.enis.iter().map(|&e| s.eni(e).id.as_str()).collect();
+    assert_eq!(nlb_enis, ["eni-lb"]);
+    let alb_enis: Vec<&str> = alb.enis.iter().map(|&e| s.eni(e).id.as_str()).collect();
+    assert_eq!(alb_enis, ["eni-alb0", "eni-alb1"], "sorted");
+    assert!(gw.enis.is_empty());
+    for (lb_ix, lb) in s.load_balancers.iter().enumerate() {
+        for e in &lb.enis {
+            assert_eq!(s.index.lb_of_eni.get(e), Some(&lb_ix));
+        }
+    }
+    assert_eq!(s.index.lb_of_eni.len(), 3);
+    for unlinked in ["eni-clb", "eni-orphan", "eni-web"] {
+        assert!(
+            eni(unlinked).is_some_and(|e| !s.index.lb_of_eni.contains_key(&e)),
+            "{unlinked}"
+        );
+    }
+    assert_eq!(
+        eni("eni-lb").and_then(|e| s.eni(e).public_for(ip("10.0.2.40")).map(|a| a.to_string())),
+        Some("198.51.100.40".into()),
+        "the node's Elastic IP from LoadBalancerAddresses"
+    );
+
+    let m = messages(&s);
+    assert!(!m.iter().any(|w| w.contains("not modelled")), "{m:?}");
+    let expected = [
+        "listener HTTP 80 belongs to load balancer `arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/gone/8`, which is not in the snapshot: ignored",
+        "network interface `eni-orphan` belongs to load balancer `net/gone/9`, which is not in the snapshot",
+        "load balancer `gw` is in VPC `vpc-far`, which is not in the snapshot",
+        "load balancer `gw` has no network interface in the snapshot",
+    ];
+    for e in expected {
+        assert!(m.iter().any(|w| w == e), "{e}: {m:?}");
+    }
+    assert!(!m.iter().any(|w| w.contains("eni-clb")), "{m:?}");
+    let unknown = s
+        .warnings
+        .iter()
+        .find(|w| w.message.starts_with("listener HTTP 80"));
+    assert_eq!(
+        unknown.map(|w| (w.file.as_str(), w.path.as_str())),
+        Some(("Listeners.json", "Listeners[3]"))
+    );
+}
+
+#[test]
+fn listener_and_load_balancer_errors_are_located() {
+    let e = err(&[(
+        "LoadBalancerListeners.json",
+        json!({"LoadBalancerListeners": [{"LoadBalancerArn": NLB, "Listeners": [
+            {"Port": 80, "Protocol": "TCP"}, {"Port": 70000, "Protocol": "TCP"}]}]}),
+    )]);
+    assert!(matches!(e, IngestError::InvalidValue { .. }), "{e}");
+    assert_eq!(e.json_path(), "LoadBalancerListeners[0].Listeners[1].Port");
+    assert_eq!(e.file(), "LoadBalancerListeners.json");
+
+    let e = err(&[(
+        "Listeners.json",
+        json!({"Listeners": [{"LoadBalancerArn": NLB, "Port": 80}]}),
+    )]);
+    assert!(matches!(e, IngestError::MissingField { .. }), "{e}");
+    assert_eq!(e.json_path(), "Listeners[0].Protocol");
+
+    let e = err(&[(
+        "Listeners.json",
+        json!({"Listeners": [{"LoadBalancerArn": NLB, "Port": "80", "Protocol": "TCP"}]}),
+    )]);
+    assert_eq!(e.json_path(), "Listeners[0].Port");
+
+    let e = err(&[(
+        "LoadBalancers.json",
+        json!({"LoadBalancers": [{"LoadBalancerName": "x", "Type": "network"}]}),
+    )]);
+    assert!(matches!(e, IngestError::MissingField { .. }), "{e}");
+    assert_eq!(e.json_path(), "LoadBalancers[0].LoadBalancerArn");
+
+    let e = err(&[(
+        "LoadBalancers.json",
+        json!({"LoadBalancers": [{"LoadBalancerArn": NLB}, {"LoadBalancerArn": "arn:x"}]}),
+    )]);
+    assert_eq!(
+        e.json_path(),
+        "LoadBalancers[1].Type",
+        "the first one's type is in its ARN"
+    );
+
+    // Not an error: a listener without its load balancer's ARN (another service's `Listeners`)
+    // and an unknown protocol.
+    let s = ok(&[(
+        "Listeners.json",
+        json!({"Listeners": [{"ListenerArn": "arn:aws:globalaccelerator::1:accelerator/a/listener/b",
+                              "PortRanges": [{"FromPort": 80, "ToPort": 80}], "Protocol": "TCP"},
+                             {"LoadBalancerArn": NLB, "Port": 443, "Protocol": "QUIC"}]}),
+    )]);
+    let m = messages(&s);
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m.iter().any(|w| w.contains("without the ARN")), "{m:?}");
+    assert!(m.iter().any(|w| w.contains("`QUIC`")), "{m:?}");
+}
+
+fn nat_gateways_with_history() -> Value {
+    json!({"NatGateways": [
+        {"NatGatewayId": "nat-1", "SubnetId": "subnet-a", "State": "available",
+         "NatGatewayAddresses": [{"PrivateIp": "10.0.1.5", "PublicIp": "198.51.100.5", "NetworkInterfaceId": "eni-nat"}]},
+        {"NatGatewayId": "nat-old", "SubnetId": "subnet-gone", "State": "deleted",
+         "NatGatewayAddresses": [{"PrivateIp": "10.9.0.5", "PublicIp": "198.51.100.66", "NetworkInterfaceId": "eni-old"}]},
+        {"NatGatewayId": "nat-failed", "SubnetId": "subnet-a", "State": "failed",
+         "NatGatewayAddresses": [{"PublicIp": "198.51.100.67"}]},
+        {"NatGatewayId": "nat-reused", "SubnetId": "subnet-gone", "State": "deleted",
+         "NatGatewayAddresses": [{"PublicIp": "198.51.100.12"}, {"PublicIp": "198.51.100.77"}]}
+    ]})
+}
+
+#[test]
+fn dead_public_ips_from_deleted_nats_and_idle_elastic_ips() {
+    let s = ok(&with(&[
+        ("NetworkInterfaces.json", enis()),
+        ("NatGateways.json", nat_gateways_with_history()),
+        (
+            "Addresses.json",
+            json!({"Addresses": [
+                {"PublicIp": "198.51.100.12", "AllocationId": "eipalloc-12", "AssociationId": "eipassoc-12",
+                 "NetworkInterfaceId": "eni-web", "PrivateIpAddress": "10.0.1.12"},
+                {"PublicIp": "198.51.100.77", "AllocationId": "eipalloc-77", "Domain": "vpc"},
+                {"PublicIp": "198.51.100.78", "AllocationId": "eipalloc-78", "AssociationId": "eipassoc-78",
+                 "NetworkInterfaceId": "eni-gone", "PrivateIpAddress": "10.0.1.200"},
+                {"PublicIp": "198.51.100.79", "AllocationId": "eipalloc-79", "AssociationId": "eipassoc-79",
+                 "InstanceId": "i-classic"}]}),
+        ),
+    ]));
+    let dead: std::collections::BTreeMap<String, &str> = s
+        .index
+        .dead_public_ip
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.as_str()))
+        .collect();
+    assert_eq!(
+        dead,
+        [
+            (
+                "198.51.100.66",
+                "public IP of NAT gateway nat-old (deleted)"
+            ),
+            (
+                "198.51.100.67",
+                "public IP of NAT gateway nat-failed (failed)"
+            ),
+            ("198.51.100.77", "Elastic IP eipalloc-77 (not associated)"),
+            (
+                "198.51.100.78",
+                "Elastic IP eipalloc-78 (associated with eni-gone, which is not in the snapshot)"
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    );
+    // A live association wins: the deleted NAT's old address now belongs to eni-web, and the
+    // available NAT's address is held by its ENI.
+    for live in ["198.51.100.12", "198.51.100.5", "203.0.113.10"] {
+        let a: std::net::Ipv4Addr = live.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        assert!(s.index.public_ip.contains_key(&a), "{live}");
+        assert!(!s.index.dead_public_ip.contains_key(&a), "{live}");
+    }
+    assert_eq!(
+        s.nat_gateways
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect::<Vec<_>>(),
+        ["nat-1", "nat-failed"],
+        "deleted NAT gateways in deleted subnets are still skipped"
+    );
+    assert!(
+        messages(&s)
+            .iter()
+            .any(|w| w.contains("`198.51.100.78` is associated with network interface `eni-gone`")),
+        "{:?}",
+        s.warnings
+    );
 }

@@ -166,6 +166,71 @@ fn aws_demo_counts_and_tgw_routes() {
         && a.vpc.is_some()
         && !a.subnets.is_empty()
         && a.association.is_some()));
+    // The deleted NAT gateways (in deleted subnets) left their Elastic IPs behind.
+    let mut dead: Vec<(String, &str)> = s
+        .index
+        .dead_public_ip
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.as_str()))
+        .collect();
+    dead.sort();
+    assert_eq!(
+        dead,
+        [
+            (
+                "13.52.109.186".to_string(),
+                "public IP of NAT gateway nat-02c8db084c7402763 (deleted)"
+            ),
+            (
+                "52.71.54.153".to_string(),
+                "public IP of NAT gateway nat-0dd42c998eea1b189 (deleted)"
+            ),
+        ]
+    );
+    type LbSummary<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, u16)>);
+    let lbs: Vec<LbSummary<'_>> = s
+        .load_balancers
+        .iter()
+        .map(|lb| {
+            (
+                lb.name.as_str(),
+                lb.enis.iter().map(|&e| eni_id(&s, e)).collect(),
+                lb.listeners
+                    .iter()
+                    .map(|l| (l.protocol.as_str(), l.port))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lbs,
+        [
+            (
+                "nlb-fin-east",
+                vec!["eni-024a701120f551aec"],
+                vec![("TCP", 80), ("TCP", 443)]
+            ),
+            (
+                "nlb-web-hr-east",
+                vec!["eni-02275f36b672ab195"],
+                vec![("TCP", 80), ("TCP", 443)]
+            ),
+            (
+                "nlb-web-hr-west",
+                vec!["eni-04464f240111ee911"],
+                vec![("TCP", 80), ("TCP", 443)]
+            ),
+        ],
+        "sorted by ARN (region first)"
+    );
+    assert!(
+        s.warnings
+            .iter()
+            .all(|w| !w.file.ends_with("LoadBalancers.json")
+                && !w.file.ends_with("LoadBalancerListeners.json")),
+        "{:?}",
+        s.warnings
+    );
     let lb_warnings = s
         .warnings
         .iter()
@@ -176,6 +241,57 @@ fn aws_demo_counts_and_tgw_routes() {
         s.warnings.len(),
         "only load balancer files are left unread: {:?}",
         s.warnings
+    );
+}
+
+#[test]
+fn nlb_nodes_are_linked_to_their_load_balancers() {
+    let Some(root) = cases() else { return };
+    let dir = root.join("labs/aws_nlb_targets_ip/aws_configs");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present", dir.display());
+        return;
+    }
+    let s = load(&dir);
+    assert_eq!(s.load_balancers.len(), 4);
+    let mut nodes: Vec<(&str, &str)> = Vec::new();
+    for (i, e) in s.enis.iter().enumerate() {
+        if e.kind != EniKind::LoadBalancer {
+            continue;
+        }
+        let ix = pinhole_model::EniIx::from_usize(i);
+        let lb = s.index.lb_of_eni.get(&ix).map(|&l| &s.load_balancers[l]);
+        assert!(lb.is_some(), "{} is not linked", e.id);
+        if let Some(lb) = lb {
+            assert!(lb.enis.contains(&ix), "{}", e.id);
+            let listeners: Vec<(&str, u16)> = lb
+                .listeners
+                .iter()
+                .map(|l| (l.protocol.as_str(), l.port))
+                .collect();
+            assert_eq!(listeners, [("TCP", 80)], "{}", lb.name);
+            assert!(lb.listeners.iter().all(|l| l.accepts(6, 80)));
+            assert_eq!(lb.kind, pinhole_model::LoadBalancerKind::Network);
+            assert_eq!(lb.scheme, "internet-facing");
+            nodes.push((e.id.as_str(), lb.name.as_str()));
+        }
+    }
+    nodes.sort_unstable();
+    assert_eq!(
+        nodes,
+        [
+            ("eni-04cd059594f38d5aa", "targets-ip-nlb-pe-pub-a"),
+            ("eni-06b1b2e470e304784", "targets-ip-nlb-pd-pri-a"),
+            ("eni-06e49d179e084a20b", "targets-ip-nlb-pe-pri-a"),
+            ("eni-0eeb6ee88aa4e084a", "targets-ip-nlb-pd-pub-a"),
+        ]
+    );
+    assert_eq!(s.index.lb_of_eni.len(), 4);
+    assert!(s.load_balancers.iter().all(|lb| lb.enis.len() == 1));
+    assert!(
+        s.index.dead_public_ip.is_empty(),
+        "every Elastic IP is held: {:?}",
+        s.index.dead_public_ip
     );
 }
 

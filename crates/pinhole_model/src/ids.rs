@@ -58,6 +58,6 @@ macro_rules! arena_ix {
 }
 
 arena_ix!(
-    VpcIx, SubnetIx, RtbIx, AclIx, SgIx, EniIx, InstanceIx, IgwIx, NatIx, PcxIx, PlIx, VpceIx, TgwIx,
-    TgwAttIx, TgwRtbIx, DbIx,
+    VpcIx, SubnetIx, RtbIx, AclIx, SgIx, EniIx, InstanceIx, IgwIx, NatIx, PcxIx, PlIx, VpceIx,
+    TgwIx, TgwAttIx, TgwRtbIx, DbIx,
 );

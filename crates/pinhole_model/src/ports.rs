@@ -11,7 +11,11 @@ impl PortSet {
         Self(Vec::new())
     }
     pub fn range(lo: u16, hi: u16) -> Self {
-        if lo <= hi { Self(vec![(lo, hi)]) } else { Self::empty() }
+        if lo <= hi {
+            Self(vec![(lo, hi)])
+        } else {
+            Self::empty()
+        }
     }
     pub fn single(p: u16) -> Self {
         Self(vec![(p, p)])
@@ -26,7 +30,10 @@ impl PortSet {
         &self.0
     }
     pub fn len(&self) -> u64 {
-        self.0.iter().map(|&(a, b)| u64::from(b) - u64::from(a) + 1).sum()
+        self.0
+            .iter()
+            .map(|&(a, b)| u64::from(b) - u64::from(a) + 1)
+            .sum()
     }
     pub fn contains(&self, p: u16) -> bool {
         self.0.iter().any(|&(a, b)| a <= p && p <= b)
@@ -63,7 +70,10 @@ impl PortSet {
         Self(out)
     }
     pub fn minus(&self, other: &PortSet) -> Self {
-        other.0.iter().fold(self.clone(), |acc, &(a, b)| acc.minus_range(a, b))
+        other
+            .0
+            .iter()
+            .fold(self.clone(), |acc, &(a, b)| acc.minus_range(a, b))
     }
     pub fn union(&self, other: &PortSet) -> Self {
         let mut all: Vec<(u16, u16)> = self.0.iter().chain(other.0.iter()).copied().collect();
@@ -88,7 +98,11 @@ impl fmt::Display for PortSet {
             if i > 0 {
                 f.write_str(",")?;
             }
-            if a == b { write!(f, "{a}")? } else { write!(f, "{a}-{b}")? }
+            if a == b {
+                write!(f, "{a}")?
+            } else {
+                write!(f, "{a}-{b}")?
+            }
         }
         Ok(())
     }
@@ -107,6 +121,9 @@ mod tests {
         assert_eq!(s.minus(&hi).len(), 31744);
         assert_eq!(hi.union(&s.minus(&hi)), s);
         assert!(PortSet::range(5, 4).is_empty());
-        assert_eq!(PortSet::range(0, 10).minus_range(3, 3).to_string(), "0-2,4-10");
+        assert_eq!(
+            PortSet::range(0, 10).minus_range(3, 3).to_string(),
+            "0-2,4-10"
+        );
     }
 }

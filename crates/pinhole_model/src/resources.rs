@@ -16,7 +16,9 @@ pub struct Origin {
 pub type Tags = Vec<(String, String)>;
 
 pub fn name_tag(tags: &Tags) -> Option<&str> {
-    tags.iter().find(|(k, _)| k == "Name").map(|(_, v)| v.as_str())
+    tags.iter()
+        .find(|(k, _)| k == "Name")
+        .map(|(_, v)| v.as_str())
 }
 
 #[derive(Clone, Debug)]
@@ -167,12 +169,20 @@ impl AclEntry {
     /// Console-style label: `inbound rule 90: ALL from 172.16.0.0/16 DENY`,
     /// `outbound rule 80: TCP 3306 to 172.16.1.100/32 ALLOW`, `inbound rule *: ALL from 0.0.0.0/0 DENY`.
     pub fn label(&self, egress: bool) -> String {
-        let num = if self.is_default_deny() { "*".to_string() } else { self.rule_number.to_string() };
+        let num = if self.is_default_deny() {
+            "*".to_string()
+        } else {
+            self.rule_number.to_string()
+        };
         let ports = match (self.protocol, self.ports, self.icmp) {
             (Protocol::Num(6 | 17), Some((a, b)), _) if a == b => format!(" {a}"),
             (Protocol::Num(6 | 17), Some((a, b)), _) => format!(" {a}-{b}"),
             (Protocol::Num(1 | 58), _, Some((t, c))) if t >= 0 => {
-                if c >= 0 { format!(" type {t} code {c}") } else { format!(" type {t}") }
+                if c >= 0 {
+                    format!(" type {t} code {c}")
+                } else {
+                    format!(" type {t}")
+                }
             }
             _ => String::new(),
         };
@@ -180,8 +190,15 @@ impl AclEntry {
             RuleAction::Allow => "ALLOW",
             RuleAction::Deny => "DENY",
         };
-        let (dir, prep) = if egress { ("outbound", "to") } else { ("inbound", "from") };
-        format!("{dir} rule {num}: {}{ports} {prep} {} {act}", self.protocol, self.cidr)
+        let (dir, prep) = if egress {
+            ("outbound", "to")
+        } else {
+            ("inbound", "from")
+        };
+        format!(
+            "{dir} rule {num}: {}{ports} {prep} {} {act}",
+            self.protocol, self.cidr
+        )
     }
 }
 
@@ -202,7 +219,11 @@ pub enum SgPeer {
     Cidr(IpNet),
     PrefixList(PrefixListId),
     /// A group reference, possibly in another account (`123456789012/sg-…`) or across peering.
-    Group { group: SecurityGroupId, account: Option<AccountId>, peering: Option<VpcPeeringConnectionId> },
+    Group {
+        group: SecurityGroupId,
+        account: Option<AccountId>,
+        peering: Option<VpcPeeringConnectionId>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -228,7 +249,11 @@ impl SgRule {
             (_, Some((a, b)), _) if a == b => format!(" {a}"),
             (_, Some((a, b)), _) => format!(" {a}-{b}"),
             (_, None, Some((t, c))) if t >= 0 => {
-                if c >= 0 { format!(" type {t} code {c}") } else { format!(" type {t}") }
+                if c >= 0 {
+                    format!(" type {t} code {c}")
+                } else {
+                    format!(" type {t}")
+                }
             }
             (Protocol::Num(6 | 17), None, _) => " all ports".to_string(),
             _ => String::new(),
@@ -236,7 +261,11 @@ impl SgRule {
         let peer = match &self.peer {
             SgPeer::Cidr(c) => c.to_string(),
             SgPeer::PrefixList(p) => p.to_string(),
-            SgPeer::Group { group, account: Some(a), .. } => format!("{a}/{group}"),
+            SgPeer::Group {
+                group,
+                account: Some(a),
+                ..
+            } => format!("{a}/{group}"),
             SgPeer::Group { group, .. } => group.to_string(),
         };
         let dir = if inbound { "from" } else { "to" };
@@ -297,10 +326,17 @@ pub struct NetworkInterface {
 
 impl NetworkInterface {
     pub fn public_for(&self, private: IpAddr) -> Option<Ipv4Addr> {
-        self.private_ips.iter().find(|p| p.addr == private).and_then(|p| p.public)
+        self.private_ips
+            .iter()
+            .find(|p| p.addr == private)
+            .and_then(|p| p.public)
     }
     pub fn primary_ip(&self) -> Option<IpAddr> {
-        self.private_ips.iter().find(|p| p.primary).or(self.private_ips.first()).map(|p| p.addr)
+        self.private_ips
+            .iter()
+            .find(|p| p.primary)
+            .or(self.private_ips.first())
+            .map(|p| p.addr)
     }
 }
 
@@ -471,5 +507,48 @@ pub struct DbInstance {
     pub endpoint: Option<String>,
     pub vpc: Option<VpcIx>,
     /// The instance's ENIs (primary first, then a Multi-AZ standby when found).
+    pub enis: Vec<EniIx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadBalancerKind {
+    Network,
+    Application,
+    Gateway,
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listener {
+    /// `TCP`, `UDP`, `TCP_UDP`, `TLS`, `HTTP`, `HTTPS`, `GENEVE`.
+    pub protocol: String,
+    pub port: u16,
+}
+
+impl Listener {
+    /// Whether the listener accepts IP protocol `proto` (6 tcp, 17 udp) on `port`.
+    pub fn accepts(&self, proto: u8, port: u16) -> bool {
+        let ok = match self.protocol.as_str() {
+            "UDP" => proto == 17,
+            "TCP_UDP" => proto == 6 || proto == 17,
+            "GENEVE" => proto == 17,
+            _ => proto == 6,
+        };
+        ok && self.port == port
+    }
+}
+
+/// An Elastic Load Balancing v2 load balancer. Forwarding to targets is not modelled yet; the
+/// engine uses the listeners to tell which connections to a node the load balancer accepts.
+#[derive(Clone, Debug)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    pub kind: LoadBalancerKind,
+    pub scheme: String,
+    pub state: String,
+    pub vpc: Option<VpcIx>,
+    pub listeners: Vec<Listener>,
+    /// The node interfaces (one per enabled subnet).
     pub enis: Vec<EniIx>,
 }

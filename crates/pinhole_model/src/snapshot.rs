@@ -31,6 +31,7 @@ pub struct Snapshot {
     pub tgw_attachments: Vec<TgwAttachment>,
     pub tgw_route_tables: Vec<TgwRouteTable>,
     pub db_instances: Vec<DbInstance>,
+    pub load_balancers: Vec<LoadBalancer>,
     pub warnings: Vec<Warning>,
     pub index: Index,
 }
@@ -58,6 +59,12 @@ pub struct Index {
     pub private_ip: FxHashMap<IpAddr, Vec<EniIx>>,
     /// Public IPv4 → the ENI and private address it maps to.
     pub public_ip: FxHashMap<Ipv4Addr, (EniIx, IpAddr)>,
+    /// Public IPv4 addresses the snapshot knows as AWS's but that no live interface holds
+    /// (an unassociated Elastic IP, the address of a deleted NAT gateway), with what they were.
+    /// Nothing answers them.
+    pub dead_public_ip: FxHashMap<Ipv4Addr, String>,
+    /// Load balancer node ENI → its load balancer.
+    pub lb_of_eni: FxHashMap<EniIx, usize>,
 }
 
 impl Snapshot {
@@ -85,17 +92,28 @@ impl Snapshot {
 
     /// The subnet of `vpc` whose CIDR holds `a`.
     pub fn subnet_of(&self, vpc: VpcIx, a: IpAddr) -> Option<SubnetIx> {
-        self.vpc(vpc).subnets.iter().copied().find(|&s| self.subnet(s).contains(a))
+        self.vpc(vpc)
+            .subnets
+            .iter()
+            .copied()
+            .find(|&s| self.subnet(s).contains(a))
     }
 
     /// ENIs holding private address `a`.
     pub fn enis_at(&self, a: IpAddr) -> &[EniIx] {
-        self.index.private_ip.get(&a).map(Vec::as_slice).unwrap_or(&[])
+        self.index
+            .private_ip
+            .get(&a)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The ENI in `vpc` holding private address `a`.
     pub fn eni_in_vpc(&self, vpc: VpcIx, a: IpAddr) -> Option<EniIx> {
-        self.enis_at(a).iter().copied().find(|&e| self.eni(e).vpc == vpc)
+        self.enis_at(a)
+            .iter()
+            .copied()
+            .find(|&e| self.eni(e).vpc == vpc)
     }
 
     /// Whether the ENI can carry traffic: its instance (if any) is running.

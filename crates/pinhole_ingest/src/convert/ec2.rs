@@ -642,15 +642,17 @@ pub(super) fn reservations(
 
 pub(super) fn addresses(file: &str, list: Vec<r::Address>, p: &mut Parts) {
     for (i, a) in list.into_iter().enumerate() {
-        if let Some(eni_id) = a.network_interface_id {
-            let path = item("Addresses", i);
-            p.addresses.push(PAddress {
-                public: a.public_ip.0,
-                eni_id,
-                private: a.private_ip_address.map(|x| x.0),
-                origin: At { file, path: &path }.origin(),
-            });
-        }
+        let path = item("Addresses", i);
+        p.addresses.push(PAddress {
+            public: a.public_ip.0,
+            allocation_id: a.allocation_id,
+            associated: a.network_interface_id.is_some()
+                || a.instance_id.is_some()
+                || a.association_id.is_some(),
+            eni_id: a.network_interface_id,
+            private: a.private_ip_address.map(|x| x.0),
+            origin: At { file, path: &path }.origin(),
+        });
     }
 }
 

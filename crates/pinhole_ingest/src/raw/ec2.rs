@@ -378,6 +378,12 @@ pub(crate) struct InstanceState {
 pub(crate) struct Address {
     pub public_ip: Ipv4,
     #[serde(default)]
+    pub allocation_id: Option<String>,
+    #[serde(default)]
+    pub association_id: Option<String>,
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    #[serde(default)]
     pub network_interface_id: Option<String>,
     #[serde(default)]
     pub private_ip_address: Option<Ip>,

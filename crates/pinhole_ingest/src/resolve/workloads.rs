@@ -101,29 +101,6 @@ pub(super) fn instances_and_enis(
             });
         }
     }
-    for a in std::mem::take(&mut parts.addresses) {
-        let Some(&e) = snap.index.eni.get(&a.eni_id) else {
-            warn(
-                snap,
-                &a.origin,
-                format!(
-                    "Elastic IP `{}` is associated with network interface `{}`, which is not in the snapshot",
-                    a.public, a.eni_id
-                ),
-            );
-            continue;
-        };
-        if !set_public(snap, e, a.private, a.public) {
-            warn(
-                snap,
-                &a.origin,
-                format!(
-                    "Elastic IP `{}`: network interface `{}` has no private address to map it to",
-                    a.public, a.eni_id
-                ),
-            );
-        }
-    }
     Ok(())
 }
 
@@ -202,7 +179,12 @@ fn resolve_eni(e: PEni, snap: &mut Snapshot) -> Result<(NetworkInterface, i64), 
 }
 
 /// Maps `public` to `private` (or the primary address) of ENI `e` unless it already has one.
-fn set_public(snap: &mut Snapshot, e: EniIx, private: Option<IpAddr>, public: Ipv4Addr) -> bool {
+pub(super) fn set_public(
+    snap: &mut Snapshot,
+    e: EniIx,
+    private: Option<IpAddr>,
+    public: Ipv4Addr,
+) -> bool {
     let Some(eni) = snap.enis.get_mut(e.ix()) else {
         return false;
     };

@@ -1,0 +1,266 @@
+//! The command line as users run it: output per format, exit codes, located errors, escaping.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail by panicking"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn pinhole(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pinhole"));
+    cmd.current_dir(root()).args(args);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let (Some(text), Some(mut si)) = (stdin, child.stdin.take()) {
+        si.write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn trace_text_of_the_seed_pinhole() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed",
+            "--from",
+            "10.10.1.50",
+            "--to",
+            "172.16.1.100",
+            "--port",
+            "3306",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("trace_seed_pinhole_text", stdout(&o));
+}
+
+#[test]
+fn trace_json_of_the_seed_pinhole_by_instance_and_rds_id() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed",
+            "--from",
+            "i-0ff36d0ec8b0af066",
+            "--to",
+            "prod-db",
+            "--port",
+            "3306",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("json: {e}"));
+    assert_eq!(v["src"], "10.10.1.50");
+    assert_eq!(v["dst"], "172.16.1.100");
+    assert_eq!(v["trace"]["verdict"], "blocked");
+    assert_eq!(v["trace"]["decided_by"]["direction"], "reply");
+    insta::assert_json_snapshot!("trace_seed_pinhole_json", v);
+}
+
+#[test]
+fn trace_text_of_the_fixed_seed_and_a_partial_reply() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed-fixed",
+            "--from",
+            "10.10.1.50",
+            "--to",
+            "172.16.17.100",
+            "--port",
+            "3306",
+        ],
+        None,
+    );
+    assert!(stdout(&o).contains("REACHABLE"), "{}", stdout(&o));
+    // Windows-range clients against the same NACL still pass; a 1-1023 fixed port does not.
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed-fixed",
+            "--from",
+            "10.10.1.50",
+            "--to",
+            "172.16.1.100",
+            "--port",
+            "3306",
+            "--linux-ephemeral",
+            "1000-1999",
+        ],
+        None,
+    );
+    let out = stdout(&o);
+    assert!(out.contains("PARTIAL"), "{out}");
+    assert!(out.contains("1024-1999"), "{out}");
+}
+
+#[test]
+fn query_keeps_fields_and_answers_in_order() {
+    let input = concat!(
+        r#"{"src":"10.10.1.50","dst":"172.16.1.100","proto":"tcp","port":3306,"id":7}"#,
+        "\n",
+        r#"{"src":"198.51.100.7","dst":"203.0.113.10","proto":"tcp","port":443,"extra":{"a":1}}"#,
+        "\n",
+        r#"{"src":"10.10.1.10","dst":"198.51.100.7","proto":"icmp"}"#,
+        "\n"
+    );
+    let o = pinhole(&["query", "examples/seed", "--flows", "-"], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[0]["verdict"], "blocked");
+    assert_eq!(lines[0]["direction"], "reply");
+    assert_eq!(lines[0]["explanation_code"], "SUBNET_ACL_RESTRICTION");
+    assert_eq!(lines[1]["extra"]["a"], 1);
+    assert_eq!(lines[1]["verdict"], "reachable");
+    assert_eq!(lines[2]["verdict"], "reachable");
+}
+
+#[test]
+fn query_reports_bad_lines_and_exits_1() {
+    let input = "{\"src\":\"10.10.1.50\",\"dst\":\"nope\",\"proto\":\"tcp\",\"port\":1}\nnot json\n{\"src\":\"10.10.1.50\",\"dst\":\"172.16.1.100\",\"proto\":\"tcp\",\"port\":3306}\n";
+    let o = pinhole(&["query", "examples/seed", "--flows", "-"], Some(input));
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0]["error"].as_str().unwrap_or("").contains("`dst`"));
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["verdict"], "blocked");
+    assert!(stderr(&o).contains("line 2"));
+}
+
+/// A scratch snapshot directory with the given files.
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    for (f, text) in files {
+        std::fs::write(dir.join(f), text).unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    dir
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap_or_default()
+}
+
+#[test]
+fn bad_input_is_a_located_error_with_exit_1() {
+    let dir = scratch(
+        "badcidr",
+        &[
+            (
+                "v.json",
+                r#"{"Vpcs":[{"VpcId":"vpc-1","OwnerId":"111111111111","CidrBlock":"10.0.0.0/16"}],
+            "Subnets":[]}"#,
+            ),
+            (
+                "s.json",
+                r#"{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","CidrBlock":"10.0.0.0/33","AvailabilityZone":"us-east-1a"}]}"#,
+            ),
+        ],
+    );
+    let o = pinhole(&["summary", path_str(&dir)], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("s.json")
+            && err.contains("Subnets[0].CidrBlock")
+            && err.contains("10.0.0.0/33"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    let dir = scratch(
+        "malformed",
+        &[("v.json", "{\"Vpcs\": [ {\"VpcId\": \"vpc-1\", }")],
+    );
+    let o = pinhole(&["summary", path_str(&dir)], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("v.json") && stderr(&o).contains("line"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed",
+            "--from",
+            "i-nope",
+            "--to",
+            "10.10.1.10",
+            "--port",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("i-nope"));
+}
+
+#[test]
+fn tags_cannot_forge_output_lines() {
+    let dir = scratch(
+        "tags",
+        &[(
+            "all.json",
+            r#"{"Vpcs":[{"VpcId":"vpc-1","OwnerId":"111111111111","CidrBlock":"10.0.0.0/16","Tags":[{"Key":"Name","Value":"evil\nREACHABLE\u001b[31m"}]}]}"#,
+        )],
+    );
+    let o = pinhole(&["summary", path_str(&dir)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(out.contains("evil\\nREACHABLE\\u{1b}[31m"), "{out}");
+}
+
+#[test]
+fn demo_runs_on_the_bundled_seed() {
+    let o = pinhole(&[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("BLOCKED") && out.contains("REACHABLE"),
+        "{out}"
+    );
+    assert!(
+        out.contains("inbound rule 90: ALL from 172.16.0.0/16 DENY"),
+        "{out}"
+    );
+}
