@@ -146,6 +146,7 @@ fn main() -> ExitCode {
             &flows,
             &Options {
                 linux_ephemeral: engine.linux_ephemeral,
+                record_hops: false,
             },
         ),
     };
@@ -191,6 +192,7 @@ fn run_trace(
         &q,
         &Options {
             linux_ephemeral: engine.linux_ephemeral,
+            record_hops: true,
         },
     );
     match format {

@@ -90,13 +90,7 @@ pub fn answer_fields(t: &Trace) -> Vec<(&'static str, Value)> {
     if let Some(p) = &t.partial {
         out.push(("fraction", Value::from(p.fraction)));
     }
-    let mut path: Vec<String> = Vec::new();
-    for h in t.request.iter().filter(|h| h.decision != "deny") {
-        if !path.contains(&h.id) {
-            path.push(h.id.clone());
-        }
-    }
-    out.push(("path", Value::from(path)));
+    out.push(("via", Value::from(t.via.clone())));
     out
 }
 

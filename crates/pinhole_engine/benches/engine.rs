@@ -86,10 +86,20 @@ fn load(bencher: divan::Bencher, name: &str) {
     });
 }
 
-/// All of an input's probes, traced once per iteration (divan reports per-iteration time;
-/// verdicts per second = probes / time).
+/// All of an input's probes, answered once per iteration as `pinhole query` answers them
+/// (verdict, reason, deciding rule; no hop tables). Verdicts per second = probes / time.
 #[divan::bench(args = names())]
 fn query_all_probes(bencher: divan::Bencher, name: &str) {
+    run_probes(bencher, name, false);
+}
+
+/// The same with every hop recorded, as `pinhole trace` does.
+#[divan::bench(args = names())]
+fn trace_all_probes(bencher: divan::Bencher, name: &str) {
+    run_probes(bencher, name, true);
+}
+
+fn run_probes(bencher: divan::Bencher, name: &str, record_hops: bool) {
     let Some((_, dir, probes)) = inputs().into_iter().find(|i| i.0 == name) else {
         return;
     };
@@ -97,8 +107,10 @@ fn query_all_probes(bencher: divan::Bencher, name: &str) {
         return;
     };
     let qs = questions(&probes);
-    let opts = Options::default();
-    eprintln!("{name}: {} probes per iteration", qs.len());
+    let opts = Options {
+        record_hops,
+        ..Options::default()
+    };
     bencher
         .counter(divan::counter::ItemsCount::new(qs.len()))
         .bench(|| {

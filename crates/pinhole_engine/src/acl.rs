@@ -49,6 +49,21 @@ fn entry_ports(e: &AclEntry) -> (u16, u16) {
     }
 }
 
+/// The entry that decides one packet with a single destination port (or none, for ICMP and
+/// other protocols): the fast path of [`evaluate`].
+pub fn first_match<'a>(
+    acl: &'a NetworkAcl,
+    egress: bool,
+    inp: &AclInput<'_>,
+    port: u16,
+) -> Option<&'a AclEntry> {
+    let entries = if egress { &acl.outbound } else { &acl.inbound };
+    entries.iter().find(|e| {
+        let (lo, hi) = entry_ports(e);
+        lo <= port && port <= hi && entry_matches_addr_proto(e, inp)
+    })
+}
+
 pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> AclOutcome<'a> {
     let entries = if egress { &acl.outbound } else { &acl.inbound };
     let mut remaining = inp.dports.clone();

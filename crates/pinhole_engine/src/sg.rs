@@ -78,9 +78,8 @@ pub fn allows(
     inp: &SgInput,
     scope: RefScope,
 ) -> Option<(SgIx, usize)> {
-    let mut groups: Vec<SgIx> = snap.eni(eni).groups.clone();
-    groups.sort_by(|a, b| snap.sg(*a).id.cmp(&snap.sg(*b).id));
-    for g in groups {
+    // Ingest keeps each interface's groups in id order.
+    for &g in &snap.eni(eni).groups {
         let sg = snap.sg(g);
         let rules = if inbound { &sg.ingress } else { &sg.egress };
         for (i, r) in rules.iter().enumerate() {

@@ -113,6 +113,10 @@ pub struct Trace {
     pub decided_by: Option<DecidedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<Partial>,
+    /// Gateways and connections the request was routed to (NAT, internet gateway, peering,
+    /// transit gateway, endpoint), in order; recorded even without hops.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
     pub request: Vec<Hop>,
     pub reply: Vec<Hop>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

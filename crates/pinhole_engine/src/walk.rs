@@ -13,12 +13,16 @@ use std::net::{IpAddr, Ipv4Addr};
 pub struct Options {
     /// Source-port range of Linux EC2 clients (`ip_local_port_range`).
     pub linux_ephemeral: (u16, u16),
+    /// Record every hop (for `trace`); without it only the verdict, the reason, the deciding
+    /// component and the gateways crossed are kept, which is much faster (for `query`).
+    pub record_hops: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             linux_ephemeral: (32768, 60999),
+            record_hops: true,
         }
     }
 }
@@ -89,10 +93,25 @@ struct Stop {
 
 type Step<T = (Pos, Packet)> = Result<T, Box<Stop>>;
 
+/// Record a hop only when the walker records hops: the arguments are not even evaluated
+/// otherwise, which keeps batch queries free of string formatting.
+macro_rules! hop {
+    ($w:expr, $($arg:expr),+ $(,)?) => {
+        if $w.record {
+            $w.push_hop($($arg),+);
+        }
+    };
+}
+
 struct Walker<'a> {
     snap: &'a Snapshot,
+    record: bool,
     dir: Direction,
     hops: Vec<Hop>,
+    /// Gateways and connections the request crossed, for the reason of a `reachable` verdict.
+    via: Vec<String>,
+    /// The last route table that forwarded the packet.
+    last_rtb: Option<RtbIx>,
     vars: Vec<PortVar>,
     nats: Vec<NatRecord>,
     scope: RefScope,
@@ -128,11 +147,14 @@ fn overlaps(a: &ipnet::IpNet, b: &ipnet::IpNet) -> bool {
 }
 
 impl<'a> Walker<'a> {
-    fn new(snap: &'a Snapshot) -> Self {
+    fn new(snap: &'a Snapshot, record: bool) -> Self {
         Self {
             snap,
+            record,
             dir: Direction::Request,
             hops: Vec::new(),
+            via: Vec::new(),
+            last_rtb: None,
             vars: Vec::new(),
             nats: Vec::new(),
             scope: RefScope::default(),
@@ -165,7 +187,7 @@ impl<'a> Walker<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn hop(
+    fn push_hop(
         &mut self,
         kind: &'static str,
         id: impl Into<String>,
@@ -224,6 +246,66 @@ impl<'a> Walker<'a> {
         };
         let acl = snap.acl(acl_ix);
         let addr = if egress { p.dst } else { p.src };
+        let single = match p.dport {
+            Some(Port::Var(_)) => None,
+            Some(Port::Const(n)) => Some(n),
+            None => Some(0),
+        };
+        if let Some(port) = single {
+            let none = PortSet::empty();
+            let inp = AclInput {
+                proto: p.proto,
+                addr,
+                dports: &none,
+                icmp: p.icmp,
+            };
+            let hit = acl::first_match(acl, egress, &inp, port);
+            if let Some(e) = hit.filter(|e| e.action == RuleAction::Allow) {
+                hop!(
+                    self,
+                    "network-acl",
+                    acl.id.as_str(),
+                    name_of(&acl.tags),
+                    "allow",
+                    Some(e.label(egress)),
+                    p,
+                    format!("on {}", self.subnet_label(subnet)),
+                    None
+                );
+                return Ok(());
+            }
+            let rule = hit.map(|e| e.label(egress)).unwrap_or_else(|| {
+                format!(
+                    "{} (no matching rule)",
+                    if egress { "outbound" } else { "inbound" }
+                )
+            });
+            let where_ = self.subnet_label(subnet);
+            hop!(
+                self,
+                "network-acl",
+                acl.id.as_str(),
+                name_of(&acl.tags),
+                "deny",
+                Some(rule.clone()),
+                p,
+                format!("on {where_}"),
+                Some("SUBNET_ACL_RESTRICTION")
+            );
+            let mut s = stop(
+                Verdict::Blocked,
+                "network-acl",
+                acl.id.as_str(),
+                name_of(&acl.tags),
+                Some("SUBNET_ACL_RESTRICTION"),
+                format!(
+                    "{} {rule} on {where_}",
+                    Snapshot::display_name(&acl.tags, acl.id.as_str())
+                ),
+            );
+            s.rule = Some(rule);
+            return Err(s);
+        }
         let dports = match p.dport {
             Some(Port::Const(n)) => PortSet::single(n),
             Some(Port::Var(k)) => self.vars[k].set.clone(),
@@ -253,7 +335,8 @@ impl<'a> Walker<'a> {
                     if egress { "outbound" } else { "inbound" }
                 )
             });
-            self.hop(
+            hop!(
+                self,
                 "network-acl",
                 acl.id.as_str(),
                 name_of(&acl.tags),
@@ -287,7 +370,8 @@ impl<'a> Walker<'a> {
             self.vars[k].set = out.allowed.clone();
         }
         let rule = out.allowed_by.map(|e| e.label(egress));
-        self.hop(
+        hop!(
+            self,
             "network-acl",
             acl.id.as_str(),
             name_of(&acl.tags),
@@ -331,7 +415,8 @@ impl<'a> Walker<'a> {
                         r.label(inbound)
                     )
                 });
-                self.hop(
+                hop!(
+                    self,
                     "security-group",
                     sg.id.as_str(),
                     name_of(&sg.tags).or_else(|| Some(sg.group_name.clone())),
@@ -365,7 +450,8 @@ impl<'a> Walker<'a> {
                 } else {
                     "ENI_SG_RULES_MISMATCH"
                 };
-                self.hop(
+                hop!(
+                    self,
                     "security-group",
                     id.clone(),
                     Some(names.join(",")),
@@ -397,7 +483,8 @@ impl<'a> Walker<'a> {
     fn originate(&mut self, eni: EniIx, p: Packet) -> Step {
         let snap = self.snap;
         let e = snap.eni(eni);
-        self.hop(
+        hop!(
+            self,
             "network-interface",
             e.id.as_str(),
             name_of(&e.tags),
@@ -445,7 +532,8 @@ impl<'a> Walker<'a> {
         };
         let rtb = snap.rtb(rtb_ix);
         let Some(r) = route::lookup(snap, rtb, p.dst, via == Via::Tgw) else {
-            self.hop(
+            hop!(
+                self,
                 "route-table",
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
@@ -469,9 +557,11 @@ impl<'a> Walker<'a> {
                 ),
             ));
         };
-        let label = route::route_label(snap, r);
+        self.last_rtb = Some(rtb_ix);
         if r.state == RouteState::Blackhole {
-            self.hop(
+            let label = route::route_label(snap, r);
+            hop!(
+                self,
                 "route-table",
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
@@ -496,16 +586,20 @@ impl<'a> Walker<'a> {
             s.rule = Some(label);
             return Err(s);
         }
-        self.hop(
+        hop!(
+            self,
             "route-table",
             rtb.id.as_str(),
             name_of(&rtb.tags),
             "forward",
-            Some(label),
+            Some(route::route_label(snap, r)),
             &p,
             self.subnet_label(subnet),
             None,
         );
+        if self.dir == Direction::Request && r.target != RouteTarget::Local {
+            self.via.push(r.target.id().to_string());
+        }
         match &r.target {
             RouteTarget::Local => self.deliver_local(vpc, Some(subnet), p),
             RouteTarget::InternetGateway(id) => {
@@ -633,7 +727,8 @@ impl<'a> Walker<'a> {
                         p.dst = orig_src;
                         p.dport = orig_sport;
                         let ng = snap.nat(n);
-                        self.hop(
+                        hop!(
+                            self,
                             "nat-gateway",
                             ng.id.as_str(),
                             name_of(&ng.tags),
@@ -674,7 +769,8 @@ impl<'a> Walker<'a> {
                 if self.dir == Direction::Request {
                     self.sg_check(eni, true, &p)?;
                 }
-                self.hop(
+                hop!(
+                    self,
                     "network-interface",
                     e.id.as_str(),
                     name_of(&e.tags),
@@ -724,7 +820,8 @@ impl<'a> Walker<'a> {
                     Some(n) => format!("{} {n}", proto_name(p.proto)),
                     None => proto_name(p.proto),
                 };
-                self.hop(
+                hop!(
+                    self,
                     "load-balancer",
                     lb.name.clone(),
                     None,
@@ -851,7 +948,8 @@ impl<'a> Walker<'a> {
         }
         if p.src.is_ipv4() {
             let Some(public) = self.public_of(vpc, p.src) else {
-                self.hop(
+                hop!(
+                    self,
                     "internet-gateway",
                     id,
                     name.clone(),
@@ -875,7 +973,8 @@ impl<'a> Walker<'a> {
             };
             let before = p.src;
             p.src = IpAddr::V4(public);
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 id,
                 name,
@@ -886,7 +985,8 @@ impl<'a> Walker<'a> {
                 None,
             );
         } else {
-            self.hop(
+            hop!(
+                self,
                 "internet-gateway",
                 id,
                 name,
@@ -912,7 +1012,8 @@ impl<'a> Walker<'a> {
                 format!("{id} carries IPv6 only"),
             ));
         }
-        self.hop(
+        hop!(
+            self,
             "egress-only-internet-gateway",
             id,
             None,
@@ -938,7 +1039,8 @@ impl<'a> Walker<'a> {
                 IpAddr::V6(_) => None,
             };
             if let Some(what) = dead {
-                self.hop(
+                hop!(
+                    self,
                     "internet",
                     "internet",
                     None,
@@ -970,7 +1072,8 @@ impl<'a> Walker<'a> {
                     format!("{} is not an internet address", p.dst),
                 ));
             }
-            self.hop(
+            hop!(
+                self,
                 "internet",
                 "internet",
                 None,
@@ -1033,7 +1136,8 @@ impl<'a> Walker<'a> {
         } else {
             format!("destination {before} -> {private}")
         };
-        self.hop(
+        hop!(
+            self,
             "internet-gateway",
             igw.id.as_str(),
             name_of(&igw.tags),
@@ -1120,7 +1224,8 @@ impl<'a> Walker<'a> {
         let before = p.src;
         p.src = nat_ip;
         p.sport = new_sport;
-        self.hop(
+        hop!(
+            self,
             "nat-gateway",
             id,
             name,
@@ -1234,7 +1339,8 @@ impl<'a> Walker<'a> {
             (None, r) => me.region == *r,
         };
         self.scope.same_region_peering = same_region;
-        self.hop(
+        hop!(
+            self,
             "vpc-peering-connection",
             id,
             name,
@@ -1306,7 +1412,8 @@ impl<'a> Walker<'a> {
         // both of one NACL when they share a subnet (transit gateway guide, NACL table).
         self.nacl(subnet, true, &p)?;
         self.nacl(entry, false, &p)?;
-        self.hop(
+        hop!(
+            self,
             "transit-gateway-attachment",
             aid,
             aname.clone(),
@@ -1365,7 +1472,8 @@ impl<'a> Walker<'a> {
             RouteOrigin::Propagated => "propagated",
             _ => "static",
         };
-        self.hop(
+        hop!(
+            self,
             "transit-gateway-route-table",
             rtb.id.as_str(),
             name_of(&rtb.tags),
@@ -1428,7 +1536,8 @@ impl<'a> Walker<'a> {
             .get(tgw_id)
             .is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
         self.scope.tgw_referencing = tgw_ref && att.sg_referencing && dst_att.sg_referencing;
-        self.hop(
+        hop!(
+            self,
             "transit-gateway-attachment",
             dst_att.id.as_str(),
             name_of(&dst_att.tags),
@@ -1488,7 +1597,8 @@ impl<'a> Walker<'a> {
         }
         let echo = p.proto == Protocol::ICMP && matches!(p.icmp, Some((8 | 0, _)));
         if p.proto != Protocol::TCP && !echo {
-            self.hop(
+            hop!(
+                self,
                 "vpc-endpoint",
                 id,
                 name.clone(),
@@ -1517,7 +1627,8 @@ impl<'a> Walker<'a> {
                 format!("{id} is {}", ep.state),
             ));
         }
-        self.hop(
+        hop!(
+            self,
             "vpc-endpoint",
             id,
             name,
@@ -1598,6 +1709,7 @@ fn amazon_service(
         [169, 254, ..] => {
             let notes = std::mem::take(&mut w.notes);
             return Some(Trace {
+                via: Vec::new(),
                 verdict: Verdict::Blocked,
                 reason: format!(
                     "blocked on the request: {dst} is link-local; nothing there answers this"
@@ -1613,6 +1725,7 @@ fn amazon_service(
     }?;
     let notes = std::mem::take(&mut w.notes);
     Some(Trace {
+        via: Vec::new(),
         verdict: Verdict::Reachable,
         reason: format!(
             "{dst} is {service}, which answers every instance of the VPC; security groups and network ACLs do not filter it"
@@ -1646,6 +1759,7 @@ fn finish(
     partial: Option<Partial>,
 ) -> Trace {
     Trace {
+        via: w.via,
         verdict,
         reason,
         decided_by,
@@ -1680,6 +1794,7 @@ fn from_stop(w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
         _ => format!("blocked on the {dir} by {}", s.message),
     };
     Trace {
+        via: w.via,
         verdict: s.verdict,
         reason,
         decided_by: Some(decided_by),
@@ -1693,7 +1808,7 @@ fn from_stop(w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
 /// Follow the connection `q` through `snap`: the request, then (for TCP, UDP and ICMP echo)
 /// the reply, and decide.
 pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
-    let mut w = Walker::new(snap);
+    let mut w = Walker::new(snap, opts.record_hops);
     let icmp_proto = if q.src.is_ipv6() {
         Protocol::ICMPV6
     } else {
@@ -1731,6 +1846,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 None if is_internet(q.src) => (None, q.src),
                 None => {
                     return Trace {
+                        via: Vec::new(),
                         verdict: Verdict::Unknown,
                         reason: format!(
                             "unknown: no network interface in the snapshot holds {}, and it is not an internet address",
@@ -1747,6 +1863,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             IpAddr::V6(_) if is_internet(q.src) => (None, q.src),
             IpAddr::V6(_) => {
                 return Trace {
+                    via: Vec::new(),
                     verdict: Verdict::Unknown,
                     reason: format!(
                         "unknown: no network interface in the snapshot holds {}",
@@ -1765,6 +1882,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         let ni = snap.eni(e);
         if ni.private_ips.iter().any(|p| p.addr == q.dst) || ni.ipv6.contains(&q.dst) {
             return Trace {
+                via: Vec::new(),
                 verdict: Verdict::Reachable,
                 reason: format!(
                     "{} talks to itself: the traffic never leaves the host",
@@ -1839,7 +1957,8 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     let started = match client {
         Some(e) => w.originate(e, req.clone()),
         None => {
-            w.hop(
+            hop!(
+                w,
                 "internet",
                 "internet",
                 None,
@@ -1897,7 +2016,8 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     let back = match pos {
         Pos::Eni(e) => {
             let ni = snap.eni(e);
-            w.hop(
+            hop!(
+                w,
                 "network-interface",
                 ni.id.as_str(),
                 name_of(&ni.tags),
@@ -1910,7 +2030,8 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             w.send(ni.vpc, ni.subnet, reply, Via::Local)
         }
         Pos::Internet => {
-            w.hop(
+            hop!(
+                w,
                 "internet",
                 "internet",
                 None,
@@ -1937,13 +2058,17 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             "blocked on the reply: the answer reaches {} from {}, but the client {} expects it from {} (asymmetric path)",
             last.dst, last.src, src_addr, q.dst
         );
-        let decided_by = w.hops.last().map(|h| DecidedBy {
-            direction: Direction::Reply,
-            kind: h.kind,
-            id: h.id.clone(),
-            name: h.name.clone(),
-            rule: h.rule.clone(),
-            code: None,
+        let decided_by = w.last_rtb.map(|r| {
+            let rtb = snap.rtb(r);
+            DecidedBy {
+                direction: Direction::Reply,
+                kind: "route-table",
+                id: rtb.id.to_string(),
+                name: name_of(&rtb.tags),
+                rule: route::lookup(snap, rtb, last.dst, false)
+                    .map(|x| route::route_label(snap, x)),
+                code: None,
+            }
         });
         return finish(w, request, Verdict::Blocked, reason, decided_by, None);
     }
@@ -1967,20 +2092,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         }
     }
     if cuts.is_empty() {
-        let via = request
-            .iter()
-            .filter(|h| {
-                matches!(
-                    h.kind,
-                    "nat-gateway"
-                        | "vpc-peering-connection"
-                        | "transit-gateway-attachment"
-                        | "internet-gateway"
-                        | "vpc-endpoint"
-                )
-            })
-            .map(|h| h.id.clone())
-            .collect::<Vec<_>>();
+        let via = w.via.clone();
         let via = if via.is_empty() {
             String::new()
         } else {

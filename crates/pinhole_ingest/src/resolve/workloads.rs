@@ -149,6 +149,9 @@ fn resolve_eni(e: PEni, snap: &mut Snapshot) -> Result<(NetworkInterface, i64), 
             ),
         }
     }
+    // The arena is sorted by id, so index order is id order: engines evaluate groups in it.
+    groups.sort_unstable();
+    groups.dedup();
     let instance = e
         .instance_id
         .as_deref()
