@@ -50,6 +50,7 @@ struct Packet {
 }
 
 /// A source port range some client or translator picks from, and what stateless rules left.
+#[derive(Clone)]
 struct PortVar {
     owner: String,
     initial: PortSet,
@@ -57,6 +58,7 @@ struct PortVar {
     cuts: Vec<(String, PortSet)>,
 }
 
+#[derive(Clone)]
 struct NatRecord {
     nat: NatIx,
     orig_src: IpAddr,
@@ -103,6 +105,7 @@ macro_rules! hop {
     };
 }
 
+#[derive(Clone)]
 struct Walker<'a> {
     snap: &'a Snapshot,
     record: bool,
@@ -1508,12 +1511,26 @@ impl<'a> Walker<'a> {
         };
         let mut exits: Vec<SubnetIx> = dst_att.subnets.clone();
         exits.sort_by(|a, b| snap.subnet(*a).zone().cmp(snap.subnet(*b).zone()));
-        let exit = exits
+        let tgw_ref = snap
+            .index
+            .tgw
+            .get(tgw_id)
+            .is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
+        self.scope.tgw_referencing = tgw_ref && att.sg_referencing && dst_att.sg_referencing;
+        // Without appliance mode the gateway keeps the packet in its zone when the destination
+        // attachment has a subnet there; otherwise the zone is unspecified, so every zone of
+        // the attachment is tried: the path works if one does, and is fragile if not all do.
+        let same_zone: Vec<SubnetIx> = exits
             .iter()
             .copied()
-            .find(|&s| snap.subnet(s).zone() == zone)
-            .or_else(|| exits.first().copied());
-        let Some(exit) = exit else {
+            .filter(|&s| snap.subnet(s).zone() == zone)
+            .collect();
+        let candidates = if same_zone.is_empty() || dst_att.appliance_mode {
+            exits
+        } else {
+            same_zone
+        };
+        if candidates.is_empty() {
             return Err(stop(
                 Verdict::Blocked,
                 "transit-gateway-attachment",
@@ -1522,32 +1539,47 @@ impl<'a> Walker<'a> {
                 Some("TGW_ATTACH_VPC_AZ_RESTRICTION"),
                 format!("{} has no subnet", dst_att.id),
             ));
-        };
-        if snap.subnet(exit).zone() != zone {
+        }
+        let dst_id = dst_att.id.clone();
+        let dst_name = name_of(&dst_att.tags);
+        let mut outcomes: Vec<(SubnetIx, Walker<'a>, Step)> = Vec::with_capacity(candidates.len());
+        for &exit in &candidates {
+            let mut branch = self.clone();
+            if snap.subnet(exit).zone() != zone {
+                branch.notes.push(format!(
+                    "{dst_id} has no subnet in zone {zone}; the transit gateway picks another zone ({})",
+                    snap.subnet(exit).zone()
+                ));
+            }
+            hop!(
+                branch,
+                "transit-gateway-attachment",
+                dst_id.as_str(),
+                dst_name.clone(),
+                "forward",
+                None,
+                &p,
+                format!("leaves through {}", branch.subnet_label(exit)),
+                None,
+            );
+            let result = branch.send(dvpc, exit, p.clone(), Via::Tgw);
+            outcomes.push((exit, branch, result));
+        }
+        let failing: Vec<String> = outcomes
+            .iter()
+            .filter(|o| o.2.is_err())
+            .map(|o| snap.subnet(o.0).zone().to_string())
+            .collect();
+        let pick = outcomes.iter().position(|o| o.2.is_ok()).unwrap_or(0);
+        let (_, branch, result) = outcomes.swap_remove(pick);
+        *self = branch;
+        if result.is_ok() && !failing.is_empty() {
             self.notes.push(format!(
-                "{} has no subnet in zone {zone}; the transit gateway picks another zone ({})",
-                dst_att.id,
-                snap.subnet(exit).zone()
+                "fragile: through {dst_id} the connection fails when the transit gateway picks zone {}",
+                failing.join(", ")
             ));
         }
-        let tgw_ref = snap
-            .index
-            .tgw
-            .get(tgw_id)
-            .is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
-        self.scope.tgw_referencing = tgw_ref && att.sg_referencing && dst_att.sg_referencing;
-        hop!(
-            self,
-            "transit-gateway-attachment",
-            dst_att.id.as_str(),
-            name_of(&dst_att.tags),
-            "forward",
-            None,
-            &p,
-            format!("leaves through {}", self.subnet_label(exit)),
-            None,
-        );
-        self.send(dvpc, exit, p, Via::Tgw)
+        result
     }
 
     fn through_endpoint(
