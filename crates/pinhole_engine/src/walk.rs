@@ -55,7 +55,8 @@ struct PortVar {
     owner: String,
     initial: PortSet,
     set: PortSet,
-    cuts: Vec<(String, PortSet)>,
+    /// Ports dropped, with the NACL and the label of the rule that dropped them.
+    cuts: Vec<(AclIx, String, PortSet)>,
 }
 
 #[derive(Clone)]
@@ -79,7 +80,8 @@ enum Via {
 enum Pos {
     Eni(EniIx),
     Internet,
-    Service(VpcIx),
+    /// An AWS service behind a gateway endpoint of a VPC.
+    Service(VpcIx, VpceIx),
 }
 
 /// Why a walk stopped short of delivery.
@@ -115,6 +117,8 @@ struct Walker<'a> {
     via: Vec<String>,
     /// The last route table that forwarded the packet.
     last_rtb: Option<RtbIx>,
+    /// The egress-only internet gateway the request left through: it admits the reply.
+    egress_only: Option<String>,
     vars: Vec<PortVar>,
     nats: Vec<NatRecord>,
     scope: RefScope,
@@ -158,6 +162,7 @@ impl<'a> Walker<'a> {
             hops: Vec::new(),
             via: Vec::new(),
             last_rtb: None,
+            egress_only: None,
             vars: Vec::new(),
             nats: Vec::new(),
             scope: RefScope::default(),
@@ -366,9 +371,10 @@ impl<'a> Walker<'a> {
         let mut detail = format!("on {where_}");
         if let Some(Port::Var(k)) = p.dport {
             for (e, set) in &out.denied {
-                let label = format!("{} {}", acl.id, e.label(egress));
                 detail.push_str(&format!("; ports {set} dropped by {}", e.label(egress)));
-                self.vars[k].cuts.push((label, set.clone()));
+                self.vars[k]
+                    .cuts
+                    .push((acl_ix, e.label(egress), set.clone()));
             }
             self.vars[k].set = out.allowed.clone();
         }
@@ -464,7 +470,7 @@ impl<'a> Walker<'a> {
                     format!("on {}", e.id),
                     Some(code),
                 );
-                Err(stop(
+                let mut s = stop(
                     Verdict::Blocked,
                     "security-group",
                     id.clone(),
@@ -475,7 +481,9 @@ impl<'a> Walker<'a> {
                         e.id,
                         self.pkt_str(p)
                     ),
-                ))
+                );
+                s.rule = Some(format!("no {dir} rule matches"));
+                Err(s)
             }
         }
     }
@@ -746,8 +754,10 @@ impl<'a> Walker<'a> {
                     _ => Err(stop(
                         Verdict::Blocked,
                         "nat-gateway",
-                        e.id.as_str(),
-                        name_of(&e.tags),
+                        nat.map(|n| snap.nat(n).id.to_string())
+                            .unwrap_or_else(|| e.id.to_string()),
+                        nat.and_then(|n| name_of(&snap.nat(n).tags))
+                            .or_else(|| name_of(&e.tags)),
                         Some("NO_POSSIBLE_DESTINATION"),
                         format!(
                             "{} is a NAT gateway's address; a NAT gateway accepts no connections from outside",
@@ -826,8 +836,8 @@ impl<'a> Walker<'a> {
                 hop!(
                     self,
                     "load-balancer",
-                    lb.name.clone(),
-                    None,
+                    lb.arn.clone(),
+                    Some(lb.name.clone()),
                     "drop",
                     None,
                     &p,
@@ -1026,6 +1036,9 @@ impl<'a> Walker<'a> {
             String::new(),
             None,
         );
+        if self.dir == Direction::Request {
+            self.egress_only = Some(id.to_string());
+        }
         self.internet(p)
     }
 
@@ -1090,6 +1103,24 @@ impl<'a> Walker<'a> {
         };
         let vpc = snap.eni(eni).vpc;
         let v = snap.vpc(vpc);
+        // The reply of an IPv6 flow that left through an egress-only gateway comes back through
+        // it (it is stateful); nothing else enters through one.
+        if p.dst.is_ipv6() && self.dir == Direction::Reply {
+            if let Some(eigw) = self.egress_only.clone() {
+                hop!(
+                    self,
+                    "egress-only-internet-gateway",
+                    eigw.as_str(),
+                    None,
+                    "forward",
+                    None,
+                    &p,
+                    "reply of an outbound flow".into(),
+                    None
+                );
+                return self.deliver_local(vpc, None, p);
+            }
+        }
         let Some(igw_ix) = v.internet_gateway else {
             return Err(stop(
                 Verdict::Blocked,
@@ -1098,7 +1129,7 @@ impl<'a> Walker<'a> {
                 name_of(&v.tags),
                 Some("NO_POSSIBLE_DESTINATION"),
                 format!(
-                    "{} has no internet gateway, so {} is unreachable from the internet",
+                    "{} has no internet gateway, so {} is unreachable from the internet (an egress-only internet gateway admits replies only)",
                     v.id, p.dst
                 ),
             ));
@@ -1115,21 +1146,6 @@ impl<'a> Walker<'a> {
                     "{} drops inbound traffic from the non-public address {}",
                     igw.id, p.src
                 ),
-            ));
-        }
-        if p.dst.is_ipv6()
-            && self.dir == Direction::Request
-            && !v
-                .internet_gateway
-                .is_some_and(|g| snap.internet_gateways[g.ix()].vpcs.contains(&vpc))
-        {
-            return Err(stop(
-                Verdict::Blocked,
-                "vpc",
-                v.id.as_str(),
-                name_of(&v.tags),
-                None,
-                format!("{} takes no inbound IPv6 connections", v.id),
             ));
         }
         let before = p.dst;
@@ -1318,8 +1334,14 @@ impl<'a> Walker<'a> {
                 name,
                 Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
                 format!(
-                    "{} is outside the CIDRs of peer VPC {} (peering is not transitive)",
-                    p.dst, side.vpc_id
+                    "{} is outside the CIDRs of peer VPC {} ({})",
+                    p.dst,
+                    side.vpc_id,
+                    if is_internet(p.dst) {
+                        "no edge-to-edge routing: the peer's internet or NAT gateway cannot be used"
+                    } else {
+                        "peering is not transitive"
+                    }
                 ),
             ));
         }
@@ -1670,7 +1692,7 @@ impl<'a> Walker<'a> {
             format!("to {}", ep.service),
             None,
         );
-        Ok((Pos::Service(vpc), p))
+        Ok((Pos::Service(vpc, ix), p))
     }
 
     fn through_middlebox(
@@ -2075,7 +2097,21 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             );
             w.internet(reply)
         }
-        Pos::Service(vpc) => w.deliver_local(vpc, None, reply),
+        Pos::Service(vpc, ep) => {
+            let e = &snap.vpc_endpoints[ep.ix()];
+            hop!(
+                w,
+                "vpc-endpoint",
+                e.id.as_str(),
+                name_of(&e.tags),
+                "send",
+                None,
+                &reply,
+                format!("reply from {}", e.service),
+                None
+            );
+            w.deliver_local(vpc, None, reply)
+        }
     };
     let (end, last) = match back {
         Ok(x) => x,
@@ -2118,7 +2154,13 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 failing: v
                     .cuts
                     .iter()
-                    .map(|(r, s)| (s.to_string(), r.clone()))
+                    .map(|(a, r, s)| {
+                        let acl = snap.acl(*a);
+                        (
+                            s.to_string(),
+                            format!("{} {r}", Snapshot::display_name(&acl.tags, acl.id.as_str())),
+                        )
+                    })
                     .collect(),
             });
         }
@@ -2161,16 +2203,20 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         fraction * 100.0,
         detail.join("; ")
     );
-    let decided_by = cuts
-        .first()
-        .and_then(|c| c.failing.first())
-        .map(|(_, rule)| DecidedBy {
-            direction: Direction::Reply,
-            kind: "network-acl",
-            id: rule.split(' ').next().unwrap_or_default().to_string(),
-            name: None,
-            rule: Some(rule.clone()),
-            code: Some("SUBNET_ACL_RESTRICTION"),
+    let decided_by = w
+        .vars
+        .iter()
+        .find_map(|v| v.cuts.first())
+        .map(|(a, rule, _)| {
+            let acl = snap.acl(*a);
+            DecidedBy {
+                direction: Direction::Reply,
+                kind: "network-acl",
+                id: acl.id.to_string(),
+                name: name_of(&acl.tags),
+                rule: Some(rule.clone()),
+                code: Some("SUBNET_ACL_RESTRICTION"),
+            }
         });
     finish(
         w,
