@@ -1105,8 +1105,11 @@ impl<'a> Walker<'a> {
         let v = snap.vpc(vpc);
         // The reply of an IPv6 flow that left through an egress-only gateway comes back through
         // it (it is stateful); nothing else enters through one.
-        if p.dst.is_ipv6() && self.dir == Direction::Reply {
-            if let Some(eigw) = self.egress_only.clone() {
+        if p.dst.is_ipv6()
+            && self.dir == Direction::Reply
+            && let Some(eigw) = self.egress_only.clone()
+        {
+            {
                 hop!(
                     self,
                     "egress-only-internet-gateway",
