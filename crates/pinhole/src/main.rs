@@ -111,8 +111,39 @@ pub(crate) fn parse_proto(s: &str) -> Result<u8, String> {
     }
 }
 
+/// Load a snapshot, with a progress bar on stderr when it is a terminal and the load is big.
 pub(crate) fn load(path: &Path) -> Result<Snapshot, String> {
-    pinhole_ingest::load_path(path).map_err(|e| format!("error: {e}"))
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use pinhole_ingest::LoadProgress;
+    use std::io::IsTerminal;
+    let interactive = std::io::stderr().is_terminal();
+    let mut bar: Option<ProgressBar> = None;
+    let mut report = |p: LoadProgress<'_>| match p {
+        // Small snapshots load in milliseconds: no bar for them.
+        LoadProgress::Found { bytes, .. } if interactive && bytes > 32 << 20 => {
+            let b = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} reading {bytes}/{total_bytes} {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar = Some(b);
+        }
+        LoadProgress::Read { bytes, .. } => {
+            if let Some(b) = &bar {
+                b.inc(bytes);
+            }
+        }
+        LoadProgress::Resolving => {
+            if let Some(b) = &bar {
+                b.set_message("resolving");
+                b.finish_and_clear();
+            }
+        }
+        LoadProgress::Found { .. } => {}
+    };
+    pinhole_ingest::load_path_with_progress(path, &mut report).map_err(|e| format!("error: {e}"))
 }
 
 fn main() -> ExitCode {

@@ -15,6 +15,25 @@ const MAX_DEPTH: usize = 12;
 /// ending in `.json` are skipped; account (a 12-digit path component) and region (a component
 /// like `us-east-1`) come from the path below the root when present.
 pub fn load_path(path: &Path) -> Result<Snapshot, IngestError> {
+    load_path_with_progress(path, &mut |_| {})
+}
+
+/// What [`load_path_with_progress`] reports as it goes.
+#[derive(Clone, Copy, Debug)]
+pub enum LoadProgress<'a> {
+    /// `total` files found; reading starts.
+    Found { total: usize, bytes: u64 },
+    /// One more file read and parsed.
+    Read { label: &'a str, bytes: u64 },
+    /// Every file read; resolving references and building indices.
+    Resolving,
+}
+
+/// [`load_path`], reporting progress (for progress bars on large organisations).
+pub fn load_path_with_progress(
+    path: &Path,
+    progress: &mut dyn FnMut(LoadProgress<'_>),
+) -> Result<Snapshot, IngestError> {
     let label_of = |p: &Path| p.display().to_string();
     let meta = std::fs::metadata(path)
         .map_err(|e| IngestError::io(&label_of(path), "a snapshot file or directory", e))?;
@@ -31,12 +50,22 @@ pub fn load_path(path: &Path) -> Result<Snapshot, IngestError> {
             account.as_deref(),
             region.as_deref(),
         )?;
+        progress(LoadProgress::Resolving);
         return builder.finish();
     }
     let root = snapshot_root(path);
     let mut files = Vec::new();
     walk(&root, &root, 0, &mut files)?;
     files.sort();
+    let total_bytes = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(root.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    progress(LoadProgress::Found {
+        total: files.len(),
+        bytes: total_bytes,
+    });
     for rel in files {
         let full = root.join(&rel);
         let (account, region) = context(&full.parent().map(Path::to_path_buf).unwrap_or_default());
@@ -45,14 +74,19 @@ pub fn load_path(path: &Path) -> Result<Snapshot, IngestError> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        add_file(
+        let bytes = add_file(
             &mut builder,
             &full,
             &label,
             account.as_deref(),
             region.as_deref(),
         )?;
+        progress(LoadProgress::Read {
+            label: &label,
+            bytes,
+        });
     }
+    progress(LoadProgress::Resolving);
     builder.finish()
 }
 
@@ -62,10 +96,11 @@ fn add_file(
     label: &str,
     account: Option<&str>,
     region: Option<&str>,
-) -> Result<(), IngestError> {
+) -> Result<u64, IngestError> {
     let bytes =
         std::fs::read(path).map_err(|e| IngestError::io(label, "a readable JSON file", e))?;
-    b.add_json(label, account, region, &bytes)
+    b.add_json(label, account, region, &bytes)?;
+    Ok(bytes.len() as u64)
 }
 
 /// `aws_configs` or `account-data` under `path` when there is one, else `path`.

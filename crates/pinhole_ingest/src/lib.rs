@@ -16,7 +16,7 @@ mod raw;
 mod resolve;
 
 pub use error::IngestError;
-pub use layout::load_path;
+pub use layout::{LoadProgress, load_path, load_path_with_progress};
 
 use pending::{Ctx, Parts};
 use pinhole_model::Snapshot;
