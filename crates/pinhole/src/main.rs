@@ -143,7 +143,15 @@ pub(crate) fn load(path: &Path) -> Result<Snapshot, String> {
         }
         LoadProgress::Found { .. } => {}
     };
-    pinhole_ingest::load_path_with_progress(path, &mut report).map_err(|e| format!("error: {e}"))
+    pinhole_ingest::load_path_with_progress(path, &mut report).map_err(|e| {
+        // What was read before the error often explains it (an ignored file, say).
+        let mut msg = String::new();
+        for w in e.warnings() {
+            msg.push_str(&format!("warning: {}\n", render::warning_line(w)));
+        }
+        msg.push_str(&format!("error: {e}"));
+        msg
+    })
 }
 
 fn main() -> ExitCode {
@@ -184,7 +192,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("{msg}");
+            // Each line was escaped where it was built; keep the line breaks between them.
+            for line in msg.lines() {
+                eprintln!("{}", render::clean(line));
+            }
             ExitCode::FAILURE
         }
     }
@@ -206,9 +217,6 @@ fn run_trace(
     let snap = load(snapshot)?;
     let src = resolve_endpoint(&snap, from).map_err(|e| format!("error: --from: {e}"))?;
     let dst = resolve_endpoint(&snap, to).map_err(|e| format!("error: --to: {e}"))?;
-    if (proto == Protocol::TCP || proto == Protocol::UDP) && port.is_none() {
-        return Err("error: --port is required for tcp and udp".into());
-    }
     let q = Question {
         src: src.addr,
         dst: dst.addr,
@@ -218,6 +226,7 @@ fn run_trace(
         icmp_type,
         icmp_code,
     };
+    q.validate().map_err(|e| format!("error: {e}"))?;
     let t = pinhole_engine::trace(
         &snap,
         &q,

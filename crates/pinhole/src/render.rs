@@ -1,16 +1,18 @@
 //! Text rendering: tables of hops and the network summary. Every user-controlled string (tags,
-//! names) passes through [`clean`] so a tag cannot forge lines or terminal escapes.
+//! names, ids from the input) passes through [`clean`] so it cannot forge lines or terminal
+//! escapes.
 
 use pinhole_engine::{Hop, Question, Trace};
-use pinhole_model::{Snapshot, Warning, name_tag, proto_name};
+use pinhole_model::{EniKind, Snapshot, Warning, name_tag, proto_name};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Escape control characters (newlines, ESC, …) in user-controlled text.
+/// Escape control characters (newlines, ESC, …) and bidi overrides in user-controlled text, so
+/// a tag or a file name cannot forge output lines or reorder what the terminal shows.
 pub fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -19,24 +21,44 @@ pub fn clean(s: &str) -> String {
     out
 }
 
-fn component(h: &Hop) -> String {
-    match &h.name {
-        Some(n) => format!("{} {} ({})", h.kind, clean(&h.id), clean(n)),
-        None => format!("{} {}", h.kind, clean(&h.id)),
+/// A warning as one line: `file: JSON path: message` (the path left out when empty).
+pub fn warning_line(w: &Warning) -> String {
+    if w.path.is_empty() {
+        format!("{}: {}", clean(&w.file), clean(&w.message))
+    } else {
+        format!(
+            "{}: {}: {}",
+            clean(&w.file),
+            clean(&w.path),
+            clean(&w.message)
+        )
     }
 }
 
-fn hop_table(hops: &[Hop]) -> String {
-    let rows: Vec<[String; 4]> = hops
-        .iter()
+fn component(h: &Hop) -> String {
+    match &h.name {
+        Some(n) if h.kind != "internet" => format!("{} {} ({})", h.kind, clean(&h.id), clean(n)),
+        _ if h.kind == "internet" => "internet".to_string(),
+        _ => format!("{} {}", h.kind, clean(&h.id)),
+    }
+}
+
+fn hop_rows(hops: &[Hop]) -> Vec<[String; 4]> {
+    hops.iter()
         .enumerate()
         .map(|(i, h)| {
             let mut what = h.rule.clone().map(|r| clean(&r)).unwrap_or_default();
-            if !h.detail.is_empty() {
-                if !what.is_empty() {
-                    what.push_str("; ");
+            for extra in [&h.detail] {
+                if !extra.is_empty() {
+                    if !what.is_empty() {
+                        what.push_str("; ");
+                    }
+                    what.push_str(&clean(extra));
                 }
-                what.push_str(&clean(&h.detail));
+            }
+            // Show the rewritten packet after every translation: later rules see it.
+            if h.decision == "translate" && !h.packet.is_empty() {
+                what.push_str(&format!(" => {}", h.packet));
             }
             if let Some(c) = h.code {
                 what.push_str(&format!(" [{c}]"));
@@ -48,18 +70,7 @@ fn hop_table(hops: &[Hop]) -> String {
                 what,
             ]
         })
-        .collect();
-    let w0 = rows
-        .iter()
-        .map(|r| r[1].chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(72);
-    let mut out = String::new();
-    for r in rows {
-        let _ = writeln!(out, "  {:>2}  {:<w0$}  {:<9}  {}", r[0], r[1], r[2], r[3]);
-    }
-    out
+        .collect()
 }
 
 pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
@@ -76,10 +87,27 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         t.verdict.as_str().to_uppercase()
     );
     let _ = writeln!(out, "  {}", clean(&t.reason));
-    for (label, hops) in [("request", &t.request), ("reply", &t.reply)] {
-        if let Some(first) = hops.first() {
-            let _ = writeln!(out, "{label}: {}", first.packet);
-            out.push_str(&hop_table(hops));
+    let tables: Vec<(&str, &Vec<Hop>, Vec<[String; 4]>)> =
+        [("request", &t.request), ("reply", &t.reply)]
+            .into_iter()
+            .map(|(l, h)| (l, h, hop_rows(h)))
+            .collect();
+    let width = tables
+        .iter()
+        .flat_map(|t| t.2.iter())
+        .map(|r| r[1].chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
+    for (label, hops, rows) in tables {
+        let Some(first) = hops.first() else { continue };
+        let _ = writeln!(out, "{label}: {}", first.packet);
+        for r in rows {
+            let _ = writeln!(
+                out,
+                "  {:>2}  {:<width$}  {:<9}  {}",
+                r[0], r[1], r[2], r[3]
+            );
         }
     }
     for n in &t.notes {
@@ -88,16 +116,20 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
     if !warnings.is_empty() {
         let _ = writeln!(
             out,
-            "{} warning(s) about the snapshot; first: {}: {}",
+            "{} warning(s) about the snapshot; first: {}",
             warnings.len(),
-            clean(&warnings[0].file),
-            clean(&warnings[0].message)
+            warning_line(&warnings[0])
         );
     }
     out
 }
 
-/// The network at a glance.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The network at a glance: every VPC with its subnets and the hosts in them, gateways,
+/// peerings and transit gateways, so a user can pick endpoints to trace.
 pub fn summary(s: &Snapshot) -> String {
     let mut out = String::new();
     let mut by_account: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -109,22 +141,27 @@ pub fn summary(s: &Snapshot) -> String {
     }
     let _ = writeln!(
         out,
-        "{} account/region(s), {} VPCs, {} subnets, {} network interfaces, {} security groups, {} NACLs, {} peerings, {} transit gateways",
-        by_account.len(),
-        s.vpcs.len(),
-        s.subnets.len(),
-        s.enis.len(),
-        s.security_groups.len(),
-        s.network_acls.len(),
-        s.peerings.len(),
-        s.transit_gateways.len()
+        "{}, {}, {}, {}, {}, {}, {}, {}, {}",
+        plural(by_account.len(), "account/region", "account/regions"),
+        plural(s.vpcs.len(), "VPC", "VPCs"),
+        plural(s.subnets.len(), "subnet", "subnets"),
+        plural(s.enis.len(), "network interface", "network interfaces"),
+        plural(s.security_groups.len(), "security group", "security groups"),
+        plural(s.network_acls.len(), "network ACL", "network ACLs"),
+        plural(s.peerings.len(), "peering", "peerings"),
+        plural(
+            s.transit_gateways.len(),
+            "transit gateway",
+            "transit gateways"
+        ),
+        plural(s.load_balancers.len(), "load balancer", "load balancers"),
     );
-    let mut enis_per_subnet = vec![0usize; s.subnets.len()];
-    for e in &s.enis {
-        enis_per_subnet[e.subnet.ix()] += 1;
+    let mut enis_per_subnet: Vec<Vec<usize>> = vec![Vec::new(); s.subnets.len()];
+    for (i, e) in s.enis.iter().enumerate() {
+        enis_per_subnet[e.subnet.ix()].push(i);
     }
     for ((account, region), vpcs) in &by_account {
-        let _ = writeln!(out, "account {} {}", clean(account), clean(region));
+        let _ = writeln!(out, "\naccount {} {}", clean(account), clean(region));
         for &i in vpcs {
             let v = &s.vpcs[i];
             let cidrs: Vec<String> = v.cidrs.iter().map(|c| c.to_string()).collect();
@@ -141,9 +178,9 @@ pub fn summary(s: &Snapshot) -> String {
             let mut subnets: Vec<_> = v
                 .subnets
                 .iter()
-                .map(|&x| (s.subnet(x), enis_per_subnet[x.ix()]))
+                .map(|&x| (s.subnet(x), &enis_per_subnet[x.ix()]))
                 .collect();
-            subnets.sort_by(|(a, _), (b, _)| (a.zone(), &a.cidrs).cmp(&(b.zone(), &b.cidrs)));
+            subnets.sort_by(|(a, _), (b, _)| (&a.az, &a.cidrs).cmp(&(&b.az, &b.cidrs)));
             for (sub, enis) in subnets {
                 let cidrs: Vec<String> = sub.cidrs.iter().map(|c| c.to_string()).collect();
                 let rt = sub
@@ -154,18 +191,62 @@ pub fn summary(s: &Snapshot) -> String {
                     .network_acl
                     .map(|a| s.acl(a).id.to_string())
                     .unwrap_or_else(|| "no NACL".into());
+                let zone = match &sub.az_id {
+                    Some(id) if *id != sub.az => format!("{} ({id})", sub.az),
+                    _ => sub.az.clone(),
+                };
                 let _ = writeln!(
                     out,
-                    "    {:<18} {:<12} {} {}  {rt}  {acl}  {enis} ENIs",
-                    cidrs.join(" "),
-                    clean(&sub.az),
+                    "    subnet {} {} {}{}  {rt}  {acl}",
                     sub.id,
+                    cidrs.join(" "),
+                    clean(&zone),
                     name_tag(&sub.tags)
-                        .map(|n| format!("({})", clean(n)))
+                        .map(|n| format!(" ({})", clean(n)))
                         .unwrap_or_default()
+                );
+                for &e in enis.iter() {
+                    let _ = writeln!(out, "      {}", host_line(s, e));
+                }
+            }
+            for n in s.nat_gateways.iter().filter(|n| n.vpc.ix() == i) {
+                let publics: Vec<String> = n.public_ips.iter().map(|p| p.to_string()).collect();
+                let _ = writeln!(
+                    out,
+                    "    NAT gateway {} in {} ({}{})",
+                    clean(&Snapshot::display_name(&n.tags, n.id.as_str())),
+                    s.subnet(n.subnet).id,
+                    clean(&n.state),
+                    if publics.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", publics.join(" "))
+                    }
+                );
+            }
+            for a in s
+                .tgw_attachments
+                .iter()
+                .filter(|a| a.vpc.is_some_and(|x| x.ix() == i))
+            {
+                let subs: Vec<String> = a
+                    .subnets
+                    .iter()
+                    .map(|&x| s.subnet(x).id.to_string())
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "    attached to {} by {} ({}) in {}",
+                    a.tgw,
+                    a.id,
+                    clean(&a.state),
+                    subs.join(" ")
                 );
             }
         }
+    }
+    if !s.peerings.is_empty() {
+        let _ = writeln!(out);
     }
     for p in &s.peerings {
         let _ = writeln!(
@@ -177,17 +258,86 @@ pub fn summary(s: &Snapshot) -> String {
             clean(&p.status)
         );
     }
+    for t in &s.transit_gateways {
+        let tables: Vec<String> = s
+            .tgw_route_tables
+            .iter()
+            .filter(|r| r.tgw == t.id)
+            .map(|r| format!("{} ({} routes)", r.id, r.routes.len()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "transit gateway {} {} ({}): route tables {}",
+            clean(&Snapshot::display_name(&t.tags, t.id.as_str())),
+            t.account,
+            clean(&t.state),
+            tables.join(", ")
+        );
+    }
+    for lb in &s.load_balancers {
+        let listeners: Vec<String> = lb
+            .listeners
+            .iter()
+            .map(|l| format!("{} {}", l.protocol, l.port))
+            .collect();
+        let _ = writeln!(
+            out,
+            "load balancer {} ({:?}, {}): listeners {}",
+            clean(&lb.name),
+            lb.kind,
+            clean(&lb.scheme),
+            listeners.join(", ")
+        );
+    }
     if !s.warnings.is_empty() {
-        let _ = writeln!(out, "{} warning(s):", s.warnings.len());
+        let _ = writeln!(
+            out,
+            "\n{}:",
+            plural(s.warnings.len(), "warning", "warnings")
+        );
         for w in &s.warnings {
-            let _ = writeln!(
-                out,
-                "  {}: {}: {}",
-                clean(&w.file),
-                clean(&w.path),
-                clean(&w.message)
-            );
+            let _ = writeln!(out, "  {}", warning_line(w));
         }
     }
     out
+}
+
+/// One interface: its address(es), what it is, its name and groups.
+fn host_line(s: &Snapshot, e: usize) -> String {
+    let e = &s.enis[e];
+    let addrs: Vec<String> = e
+        .private_ips
+        .iter()
+        .map(|p| match p.public {
+            Some(public) => format!("{} ({public})", p.addr),
+            None => p.addr.to_string(),
+        })
+        .chain(e.ipv6.iter().map(|a| a.to_string()))
+        .collect();
+    let what = match (&e.kind, e.instance) {
+        (_, Some(i)) => {
+            let inst = &s.instances[i.ix()];
+            let state = if inst.running() {
+                String::new()
+            } else {
+                format!(", {}", inst.state)
+            };
+            format!(
+                "{}{state}",
+                clean(&Snapshot::display_name(&inst.tags, inst.id.as_str()))
+            )
+        }
+        (EniKind::Instance, None) => clean(&e.description),
+        (kind, None) => format!("{kind:?}"),
+    };
+    let groups: Vec<String> = e.groups.iter().map(|&g| s.sg(g).id.to_string()).collect();
+    format!(
+        "{} {}  {}  {}",
+        addrs.join(" "),
+        e.id,
+        what,
+        groups.join(",")
+    )
+    .trim_end()
+    .to_string()
 }

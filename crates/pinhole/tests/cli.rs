@@ -264,3 +264,90 @@ fn demo_runs_on_the_bundled_seed() {
         "{out}"
     );
 }
+
+#[test]
+fn query_overwrites_output_keys_accepts_ids_and_flags_blank_lines() {
+    let input = concat!(
+        r#"{"src":"10.10.0.10","dst":"10.10.1.10","proto":"tcp","port":8080,"decided_by":"MY NOTE","verdict":"x"}"#,
+        "\n\n",
+        r#"{"src":"i-0ff36d0ec8b0af066","dst":"prod-db","proto":"tcp","port":3306}"#,
+        "\n",
+        r#"{"src":"10.10.1.10","dst":"198.51.100.7","proto":"icmp","port":22}"#,
+        "\n"
+    );
+    let o = pinhole(&["query", "examples/seed", "--flows", "-"], Some(input));
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "one output line per input line, blank ones included"
+    );
+    assert_eq!(lines[0]["verdict"], "reachable");
+    assert_eq!(lines[0]["decided_by"], serde_json::Value::Null);
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["src"], "i-0ff36d0ec8b0af066");
+    assert_eq!(lines[2]["verdict"], "blocked");
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("ports apply to tcp and udp only")
+    );
+    assert!(lines[3].get("verdict").is_none());
+}
+
+#[test]
+fn an_empty_snapshot_directory_is_an_error() {
+    let dir = scratch("empty", &[]);
+    let o = pinhole(&["summary", path_str(&dir)], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no describe-* JSON files"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn trace_rejects_meaningless_questions() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed",
+            "--from",
+            "10.10.1.10",
+            "--to",
+            "198.51.100.7",
+            "--proto",
+            "icmp",
+            "--port",
+            "22",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ports apply to tcp and udp only"));
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/seed",
+            "--from",
+            "dev-app",
+            "--to",
+            "198.51.100.7",
+            "--proto",
+            "icmp",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("10.10.1.10 -> 198.51.100.7 icmp: REACHABLE"),
+        "{}",
+        stdout(&o)
+    );
+}

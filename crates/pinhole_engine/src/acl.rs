@@ -64,6 +64,24 @@ pub fn first_match<'a>(
     })
 }
 
+/// An allow entry that matches the packet's address and protocol but none of its destination
+/// ports: the usual cause of a dropped reply (a rule written for the service port, not the
+/// client's ephemeral port).
+pub fn near_miss<'a>(
+    acl: &'a NetworkAcl,
+    egress: bool,
+    inp: &AclInput<'_>,
+) -> Option<&'a AclEntry> {
+    let entries = if egress { &acl.outbound } else { &acl.inbound };
+    entries.iter().find(|e| {
+        let (lo, hi) = entry_ports(e);
+        e.action == RuleAction::Allow
+            && !e.is_default_deny()
+            && entry_matches_addr_proto(e, inp)
+            && inp.dports.intersect_range(lo, hi).is_empty()
+    })
+}
+
 pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> AclOutcome<'a> {
     let entries = if egress { &acl.outbound } else { &acl.inbound };
     let mut remaining = inp.dports.clone();

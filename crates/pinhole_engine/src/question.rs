@@ -33,6 +33,35 @@ impl Question {
     }
 }
 
+impl Question {
+    /// Reject questions that mean nothing: ports on ICMP, ICMP fields on TCP, mixed families.
+    pub fn validate(&self) -> Result<(), QuestionError> {
+        let ported = self.proto == Protocol::TCP || self.proto == Protocol::UDP;
+        let icmp = self.proto == Protocol::ICMP || self.proto == Protocol::ICMPV6;
+        if ported && self.port.is_none() {
+            return Err(QuestionError("a port is required for tcp and udp".into()));
+        }
+        if !ported && (self.port.is_some() || self.src_port.is_some()) {
+            return Err(QuestionError(format!(
+                "ports apply to tcp and udp only, not to {}",
+                pinhole_model::proto_name(self.proto)
+            )));
+        }
+        if !icmp && (self.icmp_type.is_some() || self.icmp_code.is_some()) {
+            return Err(QuestionError(
+                "icmp_type and icmp_code apply to icmp only".into(),
+            ));
+        }
+        if self.src.is_ipv4() != self.dst.is_ipv4() {
+            return Err(QuestionError(format!(
+                "{} and {} are of different address families",
+                self.src, self.dst
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionError(pub String);
 
@@ -88,7 +117,31 @@ pub fn resolve_endpoint(snap: &Snapshot, text: &str) -> Result<Endpoint, Questio
             ))
         });
     }
+    // An instance's Name tag, when exactly one instance carries it.
+    let named: Vec<&pinhole_model::Instance> = snap
+        .instances
+        .iter()
+        .filter(|i| pinhole_model::name_tag(&i.tags) == Some(text) && !i.enis.is_empty())
+        .collect();
+    match named.as_slice() {
+        [one] => {
+            return one
+                .enis
+                .first()
+                .and_then(|&e| found(e))
+                .ok_or_else(|| QuestionError(format!("instance `{text}` has no private address")));
+        }
+        [] => {}
+        many => {
+            let ids: Vec<&str> = many.iter().map(|i| i.id.as_str()).collect();
+            return Err(QuestionError(format!(
+                "`{text}` names {} instances ({}); use an id",
+                many.len(),
+                ids.join(", ")
+            )));
+        }
+    }
     Err(QuestionError(format!(
-        "`{text}` is neither an IP address nor an instance, network interface or RDS instance id in the snapshot"
+        "`{text}` is neither an IP address nor an instance (id or Name), network interface or RDS instance id in the snapshot"
     )))
 }

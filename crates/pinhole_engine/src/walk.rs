@@ -130,6 +130,32 @@ fn name_of(tags: &Tags) -> Option<String> {
     name_tag(tags).map(str::to_string)
 }
 
+/// A zone as people read it: `us-east-1a (use1-az1)`.
+fn zone_label(s: &Subnet) -> String {
+    match &s.az_id {
+        Some(id) if *id != s.az => format!("{} ({id})", s.az),
+        _ => s.az.clone(),
+    }
+}
+
+/// A security group's name as the console lists it: its `Name` tag, else its group name.
+fn sg_name(sg: &SecurityGroup) -> String {
+    name_tag(&sg.tags).map_or_else(|| sg.group_name.clone(), str::to_string)
+}
+
+/// An interface's name: its `Name` tag, else its instance's name and id.
+fn eni_name(snap: &Snapshot, e: &NetworkInterface) -> Option<String> {
+    name_of(&e.tags).or_else(|| {
+        e.instance.map(|i| {
+            let inst = &snap.instances[i.ix()];
+            match name_tag(&inst.tags) {
+                Some(n) => format!("{n}, {}", inst.id),
+                None => inst.id.to_string(),
+            }
+        })
+    })
+}
+
 fn stop(
     verdict: Verdict,
     kind: &'static str,
@@ -171,6 +197,13 @@ impl<'a> Walker<'a> {
         }
     }
 
+    fn endpoint_str(&self, a: IpAddr, p: Option<Port>) -> String {
+        match (a, p) {
+            (IpAddr::V6(v6), Some(_)) => format!("[{v6}]{}", self.port_str(p)),
+            _ => format!("{a}{}", self.port_str(p)),
+        }
+    }
+
     fn port_str(&self, p: Option<Port>) -> String {
         match p {
             None => String::new(),
@@ -186,11 +219,9 @@ impl<'a> Walker<'a> {
             None => String::new(),
         };
         format!(
-            "{}{} -> {}{} {proto}{icmp}",
-            p.src,
-            self.port_str(p.sport),
-            p.dst,
-            self.port_str(p.dport)
+            "{} -> {} {proto}{icmp}",
+            self.endpoint_str(p.src, p.sport),
+            self.endpoint_str(p.dst, p.dport)
         )
     }
 
@@ -235,6 +266,40 @@ impl<'a> Walker<'a> {
     }
 
     // ---- checks -----------------------------------------------------------------------
+
+    /// Why an allow rule of `acl` did not apply, when one almost did.
+    fn near_miss_hint(
+        &self,
+        acl: &NetworkAcl,
+        egress: bool,
+        p: &Packet,
+        addr: IpAddr,
+        dports: &PortSet,
+    ) -> String {
+        let inp = AclInput {
+            proto: p.proto,
+            addr,
+            dports,
+            icmp: p.icmp,
+        };
+        let Some(e) = acl::near_miss(acl, egress, &inp) else {
+            return String::new();
+        };
+        let allowed = match e.ports {
+            Some((a, b)) if a == b => a.to_string(),
+            Some((a, b)) => format!("{a}-{b}"),
+            None => "all".into(),
+        };
+        let why = if self.dir == Direction::Reply {
+            " (the client's source port: NACLs are stateless, so the reply needs its own rule for it)"
+        } else {
+            ""
+        };
+        format!(
+            "; rule {} would allow it but only to destination port {allowed}, and this packet goes to port {dports}{why}",
+            e.rule_number
+        )
+    }
 
     fn nacl(&mut self, subnet: SubnetIx, egress: bool, p: &Packet) -> Step<()> {
         let snap = self.snap;
@@ -300,6 +365,7 @@ impl<'a> Walker<'a> {
                 format!("on {where_}"),
                 Some("SUBNET_ACL_RESTRICTION")
             );
+            let hint = self.near_miss_hint(acl, egress, p, addr, &PortSet::single(port));
             let mut s = stop(
                 Verdict::Blocked,
                 "network-acl",
@@ -307,7 +373,7 @@ impl<'a> Walker<'a> {
                 name_of(&acl.tags),
                 Some("SUBNET_ACL_RESTRICTION"),
                 format!(
-                    "{} {rule} on {where_}",
+                    "{} {rule} on {where_}{hint}",
                     Snapshot::display_name(&acl.tags, acl.id.as_str())
                 ),
             );
@@ -354,6 +420,7 @@ impl<'a> Walker<'a> {
                 format!("on {where_}"),
                 Some("SUBNET_ACL_RESTRICTION"),
             );
+            let hint = self.near_miss_hint(acl, egress, p, addr, &dports);
             let mut s = stop(
                 Verdict::Blocked,
                 "network-acl",
@@ -361,7 +428,7 @@ impl<'a> Walker<'a> {
                 name_of(&acl.tags),
                 Some("SUBNET_ACL_RESTRICTION"),
                 format!(
-                    "{} {rule} on {where_}",
+                    "{} {rule} on {where_}{hint}",
                     Snapshot::display_name(&acl.tags, acl.id.as_str())
                 ),
             );
@@ -428,7 +495,7 @@ impl<'a> Walker<'a> {
                     self,
                     "security-group",
                     sg.id.as_str(),
-                    name_of(&sg.tags).or_else(|| Some(sg.group_name.clone())),
+                    Some(sg_name(sg)),
                     "allow",
                     label,
                     p,
@@ -441,11 +508,7 @@ impl<'a> Walker<'a> {
                 let mut ids: Vec<&str> = e.groups.iter().map(|&g| snap.sg(g).id.as_str()).collect();
                 ids.sort_unstable();
                 let id = ids.join(",");
-                let names: Vec<String> = e
-                    .groups
-                    .iter()
-                    .map(|&g| snap.sg(g).group_name.clone())
-                    .collect();
+                let names: Vec<String> = e.groups.iter().map(|&g| sg_name(snap.sg(g))).collect();
                 let dir = if inbound { "inbound" } else { "outbound" };
                 let code = if e.groups.iter().all(|&g| {
                     let s = snap.sg(g);
@@ -498,7 +561,7 @@ impl<'a> Walker<'a> {
             self,
             "network-interface",
             e.id.as_str(),
-            name_of(&e.tags),
+            eni_name(snap, e),
             "send",
             None,
             &p,
@@ -716,7 +779,7 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "network-interface",
                 e.id.as_str(),
-                name_of(&e.tags),
+                eni_name(snap, e),
                 Some("BAD_STATE"),
                 format!("{} belongs to an instance that is {state}", e.id),
             ));
@@ -766,12 +829,15 @@ impl<'a> Walker<'a> {
                     )),
                 }
             }
-            EniKind::LoadBalancer => self.at_load_balancer(eni, p),
+            // A load balancer node that opened the connection gets its reply like any client.
+            EniKind::LoadBalancer if self.dir == Direction::Request => {
+                self.at_load_balancer(eni, p)
+            }
             EniKind::TransitGateway => Err(stop(
                 Verdict::Blocked,
                 "network-interface",
                 e.id.as_str(),
-                name_of(&e.tags),
+                eni_name(snap, e),
                 Some("NO_POSSIBLE_DESTINATION"),
                 format!(
                     "{} is a transit gateway attachment's interface; it answers nothing",
@@ -786,7 +852,7 @@ impl<'a> Walker<'a> {
                     self,
                     "network-interface",
                     e.id.as_str(),
-                    name_of(&e.tags),
+                    eni_name(snap, e),
                     "deliver",
                     None,
                     &p,
@@ -1254,7 +1320,11 @@ impl<'a> Walker<'a> {
             "translate",
             None,
             &p,
-            format!("source {before} -> {nat_ip}, source port 1024-65535"),
+            if new_sport.is_some() {
+                format!("source {before} -> {nat_ip}, source port 1024-65535")
+            } else {
+                format!("source {before} -> {nat_ip}")
+            },
             Some("NGW_SOURCE_ADDRESS_REASSIGN"),
         );
         self.send(vpc, n.subnet, p, Via::Nat(nat_ix))
@@ -1418,6 +1488,7 @@ impl<'a> Walker<'a> {
             ));
         }
         let zone = snap.subnet(subnet).zone().to_string();
+        let zone_name = zone_label(snap.subnet(subnet));
         let Some(&entry) = att.subnets.iter().find(|&&s| snap.subnet(s).zone() == zone) else {
             let what = if self.dir == Direction::Reply {
                 "the reply cannot enter the transit gateway: "
@@ -1431,7 +1502,7 @@ impl<'a> Walker<'a> {
                 aname,
                 Some("TGW_ROUTE_AZ_RESTRICTION"),
                 format!(
-                    "{what}{aid} has no subnet in zone {zone} of {}",
+                    "{what}{aid} has no subnet in zone {zone_name} of {}",
                     self.subnet_label(subnet)
                 ),
             ));
@@ -1572,8 +1643,8 @@ impl<'a> Walker<'a> {
             let mut branch = self.clone();
             if snap.subnet(exit).zone() != zone {
                 branch.notes.push(format!(
-                    "{dst_id} has no subnet in zone {zone}; the transit gateway picks another zone ({})",
-                    snap.subnet(exit).zone()
+                    "{dst_id} has no subnet in zone {zone_name}; the transit gateway picks another zone ({})",
+                    zone_label(snap.subnet(exit))
                 ));
             }
             hop!(
@@ -1593,7 +1664,7 @@ impl<'a> Walker<'a> {
         let failing: Vec<String> = outcomes
             .iter()
             .filter(|o| o.2.is_err())
-            .map(|o| snap.subnet(o.0).zone().to_string())
+            .map(|o| zone_label(snap.subnet(o.0)))
             .collect();
         let pick = outcomes.iter().position(|o| o.2.is_ok()).unwrap_or(0);
         let (_, branch, result) = outcomes.swap_remove(pick);
@@ -1827,12 +1898,34 @@ fn finish(
     }
 }
 
-fn from_stop(w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
+fn from_stop(mut w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
     let dir = if request.is_some() {
         Direction::Reply
     } else {
         Direction::Request
     };
+    // The hop table always ends on the component that decided.
+    let decision = match s.verdict {
+        Verdict::Unknown => "unknown",
+        Verdict::InvalidConfig => "invalid",
+        _ => "drop",
+    };
+    let already = w
+        .hops
+        .last()
+        .is_some_and(|h| h.id == s.id && matches!(h.decision, "deny" | "drop"));
+    if w.record && !already {
+        w.hops.push(Hop {
+            kind: s.kind,
+            id: s.id.clone(),
+            name: s.name.clone(),
+            decision,
+            rule: s.rule.clone(),
+            packet: String::new(),
+            detail: s.message.clone(),
+            code: s.code,
+        });
+    }
     let (request, reply) = match request {
         Some(r) => (r, w.hops),
         None => (w.hops, Vec::new()),
@@ -1848,7 +1941,7 @@ fn from_stop(w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
     let reason = match s.verdict {
         Verdict::Unknown => format!("unknown on the {dir}: {}", s.message),
         Verdict::InvalidConfig => format!("invalid configuration on the {dir}: {}", s.message),
-        _ => format!("blocked on the {dir} by {}", s.message),
+        _ => format!("blocked on the {dir}: {}", s.message),
     };
     Trace {
         via: w.via,
@@ -1958,7 +2051,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 verdict: Verdict::InvalidConfig,
                 kind: "network-interface",
                 id: ni.id.to_string(),
-                name: name_of(&ni.tags),
+                name: eni_name(snap, ni),
                 rule: None,
                 code: Some("ENI_ADDRESS_RESTRICTION"),
                 message: format!(
@@ -1977,7 +2070,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 verdict: Verdict::Blocked,
                 kind: "network-interface",
                 id: ni.id.to_string(),
-                name: name_of(&ni.tags),
+                name: eni_name(snap, ni),
                 rule: None,
                 code: Some("BAD_STATE"),
                 message: format!("{} belongs to an instance that is {state}", ni.id),
@@ -2077,7 +2170,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 w,
                 "network-interface",
                 ni.id.as_str(),
-                name_of(&ni.tags),
+                eni_name(snap, ni),
                 "send",
                 None,
                 &reply,

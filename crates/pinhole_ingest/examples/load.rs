@@ -10,9 +10,10 @@ fn main() -> ExitCode {
         match pinhole_ingest::load_path(std::path::Path::new(&arg)) {
             Ok(s) => {
                 println!(
-                    "{arg}: {:.2?}: {} VPCs, {} subnets, {} route tables, {} NACLs, {} SGs, {} ENIs, {} instances, \
+                    "{}: {:.2?}: {} VPCs, {} subnets, {} route tables, {} NACLs, {} SGs, {} ENIs, {} instances, \
                      {} IGWs, {} NATs, {} peerings, {} prefix lists, {} endpoints, {} TGWs, {} TGW attachments, \
                      {} TGW route tables, {} DBs, {} load balancers, {} dead public IPs, {} warnings",
+                    pinhole_ingest::escape(&arg),
                     start.elapsed(),
                     s.vpcs.len(),
                     s.subnets.len(),
@@ -39,7 +40,11 @@ fn main() -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("{arg}: error: {e}");
+                // The warnings first: an ignored file is often the cause of the error.
+                for w in e.warnings() {
+                    eprintln!("  warning: {}: {}: {}", w.file, w.path, w.message);
+                }
+                eprintln!("{}: error: {e}", pinhole_ingest::escape(&arg));
                 status = ExitCode::FAILURE;
             }
         }

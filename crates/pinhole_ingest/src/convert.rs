@@ -10,7 +10,8 @@ mod tgw;
 
 use crate::error::{IngestError, join};
 use crate::pending::{Ctx, Parts};
-use crate::raw::{FileContents, Section, Why};
+use crate::raw::{Cidr, FileContents, Section, Why};
+use ipnet::IpNet;
 use pinhole_model::Origin;
 
 /// Where we are in a file: its label and a JSON path.
@@ -40,6 +41,18 @@ impl<'a> At<'a> {
         expected: &str,
     ) -> IngestError {
         IngestError::invalid(self.file, &self.field(field), found, expected)
+    }
+    /// The canonical network of a CIDR read at `field`, with a warning when it was written with
+    /// host bits set (`10.3.101.5/24` is read as `10.3.101.0/24`; AWS itself refuses the former).
+    pub fn cidr(&self, field: &str, c: Cidr, p: &mut Parts) -> IpNet {
+        if let Some(written) = c.1 {
+            p.warn_at(
+                self.file,
+                &self.field(field),
+                &format!("CIDR `{written}` has host bits set: read as `{}`", c.0),
+            );
+        }
+        c.0
     }
 }
 
@@ -78,23 +91,34 @@ pub(crate) fn arn_region(arn: &str) -> Option<String> {
 pub(crate) fn file(label: &str, ctx: &Ctx, contents: FileContents) -> Result<Parts, IngestError> {
     let mut parts = Parts::default();
     if let Some(what) = contents.not_an_object {
-        parts.warn(
-            &Origin {
-                file: label.to_owned(),
-                path: String::new(),
-            },
-            format!("not a describe-* output (the top level is {what}): file ignored"),
-        );
+        let why = format!("not a describe-* output (the top level is {what})");
+        parts.warn_at(label, "", &format!("{why}: file ignored"));
+        parts.ignored.push((label.to_owned(), why));
         return Ok(parts);
     }
     if contents.sections.is_empty() {
-        parts.warn(
-            &Origin {
-                file: label.to_owned(),
-                path: String::new(),
-            },
-            "no top-level key: file ignored".to_owned(),
-        );
+        parts.warn_at(label, "", "no top-level key: file ignored");
+        parts
+            .ignored
+            .push((label.to_owned(), "no top-level key".to_owned()));
+    }
+    let unknown: Vec<String> = contents
+        .sections
+        .iter()
+        .filter_map(|s| match s {
+            Section::Unknown { key } => Some(format!("`{key}`")),
+            _ => None,
+        })
+        .collect();
+    if unknown.len() == contents.sections.len() {
+        if !unknown.is_empty() {
+            parts.ignored.push((
+                label.to_owned(),
+                format!("only unknown top-level keys ({})", unknown.join(", ")),
+            ));
+        }
+    } else {
+        parts.recognised.push(label.to_owned());
     }
     for section in contents.sections {
         section_into(label, ctx, section, &mut parts)?;

@@ -14,6 +14,10 @@ const MAX_DEPTH: usize = 12;
 /// Files are read in path order, so the result does not depend on the file system. Files not
 /// ending in `.json` are skipped; account (a 12-digit path component) and region (a component
 /// like `us-east-1`) come from the path below the root when present.
+///
+/// A directory without any `.json` file, and input without a single VPC, are errors
+/// ([`IngestError::NoData`]): an empty answer would look like a network where nothing is
+/// reachable. Any error carries the warnings gathered before it ([`IngestError::warnings`]).
 pub fn load_path(path: &Path) -> Result<Snapshot, IngestError> {
     load_path_with_progress(path, &mut |_| {})
 }
@@ -38,6 +42,7 @@ pub fn load_path_with_progress(
     let meta = std::fs::metadata(path)
         .map_err(|e| IngestError::io(&label_of(path), "a snapshot file or directory", e))?;
     let mut builder = SnapshotBuilder::new();
+    let root_label = label_of(path);
     if meta.is_file() {
         let label = path
             .file_name()
@@ -50,12 +55,25 @@ pub fn load_path_with_progress(
             account.as_deref(),
             region.as_deref(),
         )?;
+        builder.check_has_vpcs(&root_label)?;
         progress(LoadProgress::Resolving);
         return builder.finish();
     }
     let root = snapshot_root(path);
     let mut files = Vec::new();
     walk(&root, &root, 0, &mut files)?;
+    if files.is_empty() {
+        return Err(IngestError::NoData {
+            file: root_label,
+            path: String::new(),
+            found: "no describe-* JSON files found".to_owned(),
+            expected: "aws_configs/[accounts/<id>/]<region>/*.json or \
+                       account-data/<account>/<region>/*.json"
+                .to_owned(),
+            note: None,
+            warnings: Vec::new(),
+        });
+    }
     files.sort();
     let total_bytes = files
         .iter()
@@ -86,6 +104,7 @@ pub fn load_path_with_progress(
             bytes,
         });
     }
+    builder.check_has_vpcs(&root_label)?;
     progress(LoadProgress::Resolving);
     builder.finish()
 }
@@ -97,8 +116,9 @@ fn add_file(
     account: Option<&str>,
     region: Option<&str>,
 ) -> Result<u64, IngestError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| IngestError::io(label, "a readable JSON file", e))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        IngestError::io(label, "a readable JSON file", e).with_warnings(b.warnings())
+    })?;
     b.add_json(label, account, region, &bytes)?;
     Ok(bytes.len() as u64)
 }
@@ -322,5 +342,73 @@ mod tests {
             matches!(missing, Err(IngestError::Io { .. })),
             "{missing:?}"
         );
+    }
+
+    #[test]
+    fn a_path_without_dumps_is_an_error() {
+        let t = Scratch::new("empty");
+        assert!(std::fs::create_dir_all(t.0.join("aws_configs/us-east-1")).is_ok());
+        let e = load_path(&t.0);
+        let label = t.0.display().to_string();
+        assert!(
+            matches!(&e, Err(IngestError::NoData { file, .. }) if *file == label),
+            "{e:?}"
+        );
+        if let Err(e) = e {
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "`{label}`: no describe-* JSON files found (expected \
+                     aws_configs/[accounts/<id>/]<region>/*.json or \
+                     account-data/<account>/<region>/*.json)"
+                )
+            );
+        }
+        // Files, but none ending in `.json`.
+        t.write("aws_configs/us-east-1/Vpcs.txt", VPC);
+        let e = load_path(&t.0);
+        assert!(matches!(e, Err(IngestError::NoData { .. })), "{e:?}");
+    }
+
+    #[test]
+    fn dumps_without_a_vpc_are_an_error() {
+        let t = Scratch::new("no-vpc");
+        t.write("dump/us-east-1/users.json", r#"{"UserDetailList": []}"#);
+        t.write("dump/us-east-1/null.json", "null");
+        let root = t.0.join("dump");
+        let label = root.display().to_string();
+        let e = load_path(&root);
+        assert!(matches!(&e, Err(IngestError::NoData { .. })), "{e:?}");
+        if let Err(e) = &e {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with(&format!(
+                    "`{label}`: no VPCs in the snapshot; recognised files: none (note: "
+                )),
+                "{msg}"
+            );
+            assert!(
+                msg.contains("`us-east-1/null.json` was ignored: not a describe-* output"),
+                "{msg}"
+            );
+            assert_eq!(e.warnings().len(), 2, "{:?}", e.warnings());
+        }
+        // Recognised files without a VPC: named.
+        t.write("dump/us-east-1/Subnets.json", SUBNET);
+        let e = load_path(&root);
+        assert!(
+            e.as_ref().is_err_and(|e| e.to_string().contains(
+                "no VPCs in the snapshot; recognised files: `us-east-1/Subnets.json` (note:"
+            )),
+            "{e:?}"
+        );
+        // A single file without a VPC, too.
+        let e = load_path(&root.join("us-east-1/Subnets.json"));
+        assert!(matches!(e, Err(IngestError::NoData { .. })), "{e:?}");
+        // VPCs and nothing else are fine.
+        let only = Scratch::new("only-vpcs");
+        only.write("aws_configs/eu-west-2/Vpcs.json", VPC);
+        let s = load_path(&only.0);
+        assert!(s.is_ok_and(|s| s.vpcs.len() == 1 && s.warnings.is_empty()));
     }
 }

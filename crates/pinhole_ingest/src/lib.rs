@@ -4,9 +4,18 @@
 //! A file is recognised by its top-level key(s) (`Vpcs`, `Subnets`, `RouteTables`, ...), never by
 //! its name. [`SnapshotBuilder`] takes files one at a time as bytes; [`load_path`] walks a
 //! directory tree in the `aws_configs/[accounts/<id>/]<region>/*.json` or CloudMapper
-//! `account-data/<account>/<region>/*.json` layouts. Unknown or unsupported input becomes a
-//! [`Warning`](pinhole_model::Warning) in the snapshot; malformed input and references to
-//! resources the snapshot lacks are an [`IngestError`] naming the file and the JSON path.
+//! `account-data/<account>/<region>/*.json` layouts. Unknown or unsupported input, and
+//! inconsistencies AWS itself would refuse (a subnet outside its VPC, a CIDR with host bits set,
+//! overlapping subnets), become a [`Warning`](pinhole_model::Warning) in the snapshot; malformed
+//! input, absent fields the model cannot do without and references to resources the snapshot
+//! lacks are an [`IngestError`] naming the file and the JSON path, and carrying the warnings
+//! gathered until then. Messages built from input are escaped ([`escape`]).
+
+#![expect(
+    clippy::result_large_err,
+    reason = "an error ends the load, so its size costs nothing that matters; flat fields keep \
+              it easy to match, and every variant carries the warnings gathered before it"
+)]
 
 mod convert;
 mod error;
@@ -15,7 +24,7 @@ mod pending;
 mod raw;
 mod resolve;
 
-pub use error::IngestError;
+pub use error::{IngestError, escape};
 pub use layout::{LoadProgress, load_path, load_path_with_progress};
 
 use pending::{Ctx, Parts};
@@ -36,8 +45,20 @@ impl SnapshotBuilder {
     /// Reads one JSON file. `file_label` names it in errors, warnings and origins; `account` and
     /// `region` are what its location says (a resource's own `OwnerId` wins over `account`).
     ///
-    /// Atomic: on error, nothing of the file is kept. Never panics, whatever the bytes.
+    /// Atomic: on error, nothing of the file is kept, and the error carries the warnings of the
+    /// files added before. Never panics, whatever the bytes.
     pub fn add_json(
+        &mut self,
+        file_label: &str,
+        account: Option<&str>,
+        region: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<(), IngestError> {
+        self.read_json(file_label, account, region, bytes)
+            .map_err(|e| e.with_warnings(&self.parts.warnings))
+    }
+
+    fn read_json(
         &mut self,
         file_label: &str,
         account: Option<&str>,
@@ -56,6 +77,7 @@ impl SnapshotBuilder {
             line: e.line(),
             column: e.column(),
             expected: "end of file after the top-level value".to_owned(),
+            warnings: Vec::new(),
         })?;
         let ctx = Ctx {
             account: account.map(str::to_owned),
@@ -70,8 +92,38 @@ impl SnapshotBuilder {
     /// tables and default NACLs for unassociated subnets, propagated TGW routes), links load
     /// balancer node ENIs to their load balancers, sorts every arena by id (load balancers by
     /// ARN) and builds the indices, including the public addresses no live interface holds.
+    ///
+    /// A snapshot without VPCs is not an error here (partial inputs are useful in tests);
+    /// [`load_path`] refuses one.
     pub fn finish(self) -> Result<Snapshot, IngestError> {
         resolve::snapshot(self.parts)
+    }
+
+    /// The warnings gathered so far, in the order they were found.
+    pub fn warnings(&self) -> &[pinhole_model::Warning] {
+        &self.parts.warnings
+    }
+
+    /// An error when no file added so far holds a VPC: nothing can be answered about such a
+    /// snapshot. `root` names the input as a whole (the path given to [`load_path`]).
+    pub(crate) fn check_has_vpcs(&self, root: &str) -> Result<(), IngestError> {
+        if self.parts.vpcs.iter().next().is_some() {
+            return Ok(());
+        }
+        let recognised = match self.parts.recognised.as_slice() {
+            [] => "none".to_owned(),
+            files => error::list_files(files.iter().map(String::as_str)),
+        };
+        Err(IngestError::NoData {
+            file: root.to_owned(),
+            path: String::new(),
+            found: format!("no VPCs in the snapshot; recognised files: {recognised}"),
+            expected: "a `Vpcs` file (`aws ec2 describe-vpcs` output) among the describe-* files"
+                .to_owned(),
+            note: self.parts.ignored_note(None),
+            warnings: Vec::new(),
+        }
+        .with_warnings(&self.parts.warnings))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Resources read and validated from one or more files, with their references still AWS ids.
 //! `resolve` turns them into the model once every file is in.
 
+use crate::error::warning;
 use ipnet::IpNet;
 use pinhole_model::{AclEntry, EniKind, Origin, PeeringSide, Route, SgRule, Tags, Warning};
 use rustc_hash::FxHashMap;
@@ -469,6 +470,10 @@ pub(crate) struct Parts {
     /// Zone name → zone id, per region-qualified zone name (`us-east-1a`).
     pub zone_ids: FxHashMap<String, String>,
     pub warnings: Vec<Warning>,
+    /// Labels of the files with at least one top-level key pinhole knows.
+    pub recognised: Vec<String>,
+    /// Files ignored as a whole, with why: not an object, no key, only unknown keys.
+    pub ignored: Vec<(String, String)>,
 }
 
 impl Parts {
@@ -501,13 +506,52 @@ impl Parts {
             self.zone_ids.entry(k).or_insert(v);
         }
         self.warnings.extend(o.warnings);
+        self.recognised.extend(o.recognised);
+        self.ignored.extend(o.ignored);
     }
 
     pub fn warn(&mut self, origin: &Origin, message: String) {
-        self.warnings.push(Warning {
-            file: origin.file.clone(),
-            path: origin.path.clone(),
-            message,
-        });
+        self.warn_at(&origin.file, &origin.path, &message);
+    }
+
+    pub fn warn_at(&mut self, file: &str, path: &str, message: &str) {
+        self.warnings.push(warning(file, path, message));
+    }
+
+    /// What to add to an error about something missing when files were ignored: the ignored
+    /// files whose name mentions `key` (`Vpcs` matches `ec2-describe-vpcs.json`), else all of
+    /// them, three at most.
+    pub fn ignored_note(&self, key: Option<&str>) -> Option<String> {
+        let squash = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let relevant: Vec<&(String, String)> = match key {
+            Some(k) => {
+                let k = squash(k);
+                self.ignored
+                    .iter()
+                    .filter(|(f, _)| squash(f).contains(&k))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let shown: Vec<&(String, String)> = if relevant.is_empty() {
+            self.ignored.iter().collect()
+        } else {
+            relevant
+        };
+        const SHOWN: usize = 3;
+        let mut parts: Vec<String> = shown
+            .iter()
+            .take(SHOWN)
+            .map(|(f, why)| format!("`{f}` was ignored: {why}"))
+            .collect();
+        if shown.len() > SHOWN {
+            parts.push(format!("{} more files were ignored", shown.len() - SHOWN));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 }

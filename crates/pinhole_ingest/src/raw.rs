@@ -101,11 +101,34 @@ macro_rules! from_str_value {
     };
 }
 
-from_str_value!(
-    Cidr,
-    IpNet,
-    "an IPv4 or IPv6 CIDR block such as `10.0.0.0/16`"
-);
+const CIDR_EXPECTED: &str = "an IPv4 or IPv6 CIDR block such as `10.0.0.0/16`";
+
+/// A CIDR block: its canonical network (host bits cleared), and the block as written when that
+/// had host bits set (`10.3.101.5/24`), for a warning where the JSON path is known
+/// (`convert::At::cidr`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cidr(pub IpNet, pub Option<IpNet>);
+
+impl<'de> Deserialize<'de> for Cidr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Cidr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(CIDR_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Cidr, E> {
+                let net = s
+                    .trim()
+                    .parse::<IpNet>()
+                    .map_err(|_| bad(s, CIDR_EXPECTED))?;
+                let canonical = net.trunc();
+                Ok(Cidr(canonical, (canonical != net).then_some(net)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 from_str_value!(Ip, IpAddr, "an IPv4 or IPv6 address");
 from_str_value!(Ipv4, Ipv4Addr, "an IPv4 address");
 

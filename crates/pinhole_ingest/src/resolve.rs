@@ -7,40 +7,74 @@ mod public_ips;
 mod tgw;
 mod workloads;
 
-use crate::error::{IngestError, join};
+use crate::error::{IngestError, join, warning};
 use crate::pending::Parts;
-use pinhole_model::{Origin, Snapshot, Warning};
+use pinhole_model::{Origin, Snapshot};
 
-/// Builds the snapshot from everything read.
+/// Builds the snapshot from everything read. On error, the warnings gathered until then go
+/// with it, and a dangling reference names the files that were ignored.
 pub(crate) fn snapshot(mut parts: Parts) -> Result<Snapshot, IngestError> {
     let mut snap = Snapshot {
         warnings: std::mem::take(&mut parts.warnings),
         ..Snapshot::default()
     };
-    network::vpcs_and_subnets(&mut parts, &mut snap)?;
-    network::route_tables_and_acls(&mut parts, &mut snap)?;
-    network::prefix_lists(&mut parts, &mut snap);
-    workloads::security_groups(&mut parts, &mut snap);
-    let mut dead_ips = public_ips::dead_nat_addresses(&parts);
-    workloads::instances_and_enis(&mut parts, &mut snap)?;
-    dead_ips.extend(public_ips::elastic_ips(&mut parts, &mut snap));
-    workloads::gateways(&mut parts, &mut snap)?;
-    tgw::transit_gateways(&mut parts, &mut snap);
-    workloads::db_instances(&mut parts, &mut snap);
-    elb::load_balancers(&mut parts, &mut snap);
-    snap.rebuild_address_index();
-    public_ips::dead_public_ips(&mut snap, dead_ips);
+    if let Err(e) = build(&mut parts, &mut snap) {
+        return Err(hint_ignored(e, &parts).with_warnings(&snap.warnings));
+    }
     snap.warnings.sort();
     snap.warnings.dedup();
     Ok(snap)
 }
 
+fn build(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), IngestError> {
+    network::vpcs_and_subnets(parts, snap)?;
+    network::subnet_consistency(snap);
+    network::route_tables_and_acls(parts, snap)?;
+    network::prefix_lists(parts, snap);
+    workloads::security_groups(parts, snap);
+    let mut dead_ips = public_ips::dead_nat_addresses(parts);
+    workloads::instances_and_enis(parts, snap)?;
+    dead_ips.extend(public_ips::elastic_ips(parts, snap));
+    workloads::gateways(parts, snap)?;
+    tgw::transit_gateways(parts, snap);
+    workloads::db_instances(parts, snap);
+    elb::load_balancers(parts, snap);
+    snap.rebuild_address_index();
+    public_ips::dead_public_ips(snap, dead_ips);
+    Ok(())
+}
+
+/// Adds the ignored files to a dangling reference: a `Vpcs.json` that held `null` is the real
+/// cause of "subnet refers to VPC ..., which is not in the snapshot".
+fn hint_ignored(e: IngestError, parts: &Parts) -> IngestError {
+    match e {
+        IngestError::DanglingReference {
+            file,
+            path,
+            from,
+            target,
+            expected,
+            note: None,
+            warnings,
+        } => {
+            let key = expected.split('`').nth(1);
+            IngestError::DanglingReference {
+                note: parts.ignored_note(key),
+                file,
+                path,
+                from,
+                target,
+                expected,
+                warnings,
+            }
+        }
+        e => e,
+    }
+}
+
 pub(crate) fn warn(snap: &mut Snapshot, origin: &Origin, message: String) {
-    snap.warnings.push(Warning {
-        file: origin.file.clone(),
-        path: origin.path.clone(),
-        message,
-    });
+    snap.warnings
+        .push(warning(&origin.file, &origin.path, &message));
 }
 
 /// A reference to a resource the snapshot does not hold.
@@ -57,6 +91,8 @@ pub(crate) fn dangling(
         from,
         target,
         expected: expected.to_owned(),
+        note: None,
+        warnings: Vec::new(),
     }
 }
 

@@ -1160,7 +1160,8 @@ fn dangling_subnet_to_vpc() {
         ("Vpcs.json", vpcs()),
         (
             "Subnets.json",
-            json!({"Subnets": [{"SubnetId": "subnet-x", "VpcId": "vpc-404", "AvailabilityZone": "us-east-1a"}]}),
+            json!({"Subnets": [{"SubnetId": "subnet-x", "VpcId": "vpc-404", "CidrBlock": "10.4.0.0/24",
+                "AvailabilityZone": "us-east-1a"}]}),
         ),
     ]);
     assert!(matches!(e, IngestError::DanglingReference { .. }), "{e:?}");
@@ -1181,7 +1182,8 @@ fn dangling_associations_and_enis() {
     assert!(e.to_string().contains("subnet `subnet-404`"), "{e}");
     let e = err(&with(&[(
         "NetworkInterfaces.json",
-        json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-404"}]}),
+        json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-404",
+            "PrivateIpAddress": "10.0.1.9"}]}),
     )]));
     assert_eq!(e.json_path(), "NetworkInterfaces[0].SubnetId");
     assert!(
@@ -1521,4 +1523,456 @@ fn dead_public_ips_from_deleted_nats_and_idle_elastic_ips() {
         "{:?}",
         s.warnings
     );
+}
+
+// ---------------------------------------------------------------- required fields
+
+fn subnet_json(extra: Value) -> Value {
+    let mut s = json!({"SubnetId": "subnet-x", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a"});
+    if let (Some(o), Some(e)) = (s.as_object_mut(), extra.as_object()) {
+        o.extend(e.clone());
+    }
+    json!({"Subnets": [s]})
+}
+
+#[test]
+fn subnet_without_any_cidr_is_an_error() {
+    let e = err(&[("Vpcs.json", vpcs()), ("S.json", subnet_json(json!({})))]);
+    assert!(
+        matches!(&e, IngestError::MissingField { field, .. } if field == "CidrBlock"),
+        "{e:?}"
+    );
+    assert_eq!(e.json_path(), "Subnets[0].CidrBlock");
+    assert_eq!(
+        e.to_string(),
+        "`S.json`: `Subnets[0].CidrBlock`: missing required field `CidrBlock`"
+    );
+    // A disassociated IPv6 block does not count.
+    let dead6 = json!({"Ipv6CidrBlockAssociationSet": [
+        {"Ipv6CidrBlock": "2600:1f18:1:9::/64", "Ipv6CidrBlockState": {"State": "disassociated"}}]});
+    let e = err(&[("Vpcs.json", vpcs()), ("S.json", subnet_json(dead6))]);
+    assert_eq!(e.json_path(), "Subnets[0].CidrBlock");
+    // An IPv6-only subnet is fine.
+    let v6 = json!({"Ipv6CidrBlockAssociationSet": [
+        {"Ipv6CidrBlock": "2600:1f18:1:9::/64", "Ipv6CidrBlockState": {"State": "associated"}}]});
+    let s = ok(&[("Vpcs.json", vpcs()), ("S.json", subnet_json(v6))]);
+    assert_eq!(s.subnets[0].cidrs, vec![net("2600:1f18:1:9::/64")]);
+    assert!(
+        s.warnings.iter().all(|w| !w.file.starts_with('S')),
+        "{:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn vpc_without_any_live_cidr_is_an_error() {
+    let e = err(&[("Vpcs.json", json!({"Vpcs": [{"VpcId": "vpc-1"}]}))]);
+    assert_eq!(e.json_path(), "Vpcs[0].CidrBlock");
+    assert!(matches!(e, IngestError::MissingField { .. }), "{e:?}");
+    let e = err(&[(
+        "Vpcs.json",
+        json!({"Vpcs": [{"VpcId": "vpc-1", "CidrBlockAssociationSet": [
+            {"CidrBlock": "10.0.0.0/16", "CidrBlockState": {"State": "disassociated"}}]}]}),
+    )]);
+    assert_eq!(e.json_path(), "Vpcs[0].CidrBlock");
+}
+
+#[test]
+fn nacl_entry_fields_that_change_meaning_are_required() {
+    let case = |entry: Value| {
+        err(&with(&[(
+            "NetworkAcls.json",
+            json!({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "Entries": [entry]}]}),
+        )]))
+    };
+    let e = case(
+        json!({"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"}),
+    );
+    assert_eq!(e.json_path(), "NetworkAcls[0].Entries[0].Egress");
+    assert!(matches!(e, IngestError::MissingField { .. }), "{e:?}");
+    let e =
+        case(json!({"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false}));
+    assert_eq!(e.json_path(), "NetworkAcls[0].Entries[0].CidrBlock");
+    let e = case(
+        json!({"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false,
+        "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 80}}),
+    );
+    assert_eq!(e.json_path(), "NetworkAcls[0].Entries[0].PortRange.To");
+    let e = case(
+        json!({"RuleNumber": 100, "Protocol": "1", "RuleAction": "allow", "Egress": false,
+        "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Code": -1}}),
+    );
+    assert_eq!(e.json_path(), "NetworkAcls[0].Entries[0].IcmpTypeCode.Type");
+    // A TCP entry without `PortRange` still means every port.
+    let s = ok(&with(&[(
+        "NetworkAcls.json",
+        json!({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "Entries": [
+            {"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}]}]}),
+    )]));
+    assert_eq!(s.network_acls[0].inbound[0].ports, None);
+}
+
+#[test]
+fn security_group_ports_are_never_guessed() {
+    let case = |perm: Value| {
+        build(&with(&[(
+            "SecurityGroups.json",
+            json!({"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [perm]}]}),
+        )]))
+    };
+    let e = case(json!({"IpProtocol": "tcp", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}));
+    assert!(
+        e.as_ref()
+            .is_err_and(|e| e.json_path() == "SecurityGroups[0].IpPermissions[0].FromPort"),
+        "{e:?}"
+    );
+    let e =
+        case(json!({"IpProtocol": "udp", "FromPort": 53, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}));
+    assert!(
+        e.as_ref()
+            .is_err_and(|e| e.json_path() == "SecurityGroups[0].IpPermissions[0].ToPort"),
+        "{e:?}"
+    );
+    let e = case(json!({"IpProtocol": "icmp", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}));
+    assert!(e.is_err(), "{e:?}");
+    let s = case(json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}));
+    assert!(s.is_ok(), "{s:?}");
+}
+
+#[test]
+fn interface_without_any_address_is_an_error() {
+    let e = err(&with(&[(
+        "NetworkInterfaces.json",
+        json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-a"}]}),
+    )]));
+    assert_eq!(e.json_path(), "NetworkInterfaces[0].PrivateIpAddress");
+    let e = err(&with(&[(
+        "NetworkInterfaces.json",
+        json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.1.9"}]}),
+    )]));
+    assert_eq!(e.json_path(), "NetworkInterfaces[0].SubnetId");
+    // IPv6-only interfaces are fine.
+    let s = ok(&with(&[(
+        "NetworkInterfaces.json",
+        json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-a",
+            "Ipv6Addresses": [{"Ipv6Address": "2600:1f18:1:1::9"}]}]}),
+    )]));
+    assert_eq!(s.enis.len(), 1);
+}
+
+#[test]
+fn tgw_attachment_needs_its_resource() {
+    let e = err(&[(
+        "TransitGatewayAttachments.json",
+        json!({"TransitGatewayAttachments": [
+            {"TransitGatewayAttachmentId": "tgw-attach-1", "TransitGatewayId": "tgw-1", "ResourceType": "vpc"}]}),
+    )]);
+    assert_eq!(e.json_path(), "TransitGatewayAttachments[0].ResourceId");
+}
+
+// ---------------------------------------------------------------- consistency warnings
+
+fn warning_at<'a>(s: &'a Snapshot, path: &str) -> Vec<&'a str> {
+    s.warnings
+        .iter()
+        .filter(|w| w.path == path)
+        .map(|w| w.message.as_str())
+        .collect()
+}
+
+#[test]
+fn host_bits_are_cleared_with_a_warning() {
+    let s = ok(&[
+        ("Vpcs.json", vpcs()),
+        ("S.json", subnet_json(json!({"CidrBlock": "10.0.101.5/24"}))),
+        (
+            "RouteTables.json",
+            json!({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationCidrBlock": "192.168.7.1/16", "GatewayId": "igw-1"}]}]}),
+        ),
+        (
+            "SecurityGroups.json",
+            json!({"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}, {"CidrIp": "172.16.3.4/12"}]}]}]}),
+        ),
+    ]);
+    assert_eq!(s.subnets[0].cidrs, vec![net("10.0.101.0/24")]);
+    assert_eq!(
+        warning_at(&s, "Subnets[0].CidrBlock"),
+        ["CIDR `10.0.101.5/24` has host bits set: read as `10.0.101.0/24`"]
+    );
+    assert!(
+        s.route_tables[0]
+            .routes
+            .iter()
+            .any(|r| r.dest == RouteDest::Cidr(net("192.168.0.0/16")))
+    );
+    assert_eq!(
+        warning_at(&s, "RouteTables[0].Routes[0].DestinationCidrBlock").len(),
+        1
+    );
+    assert_eq!(
+        s.security_groups[0].ingress[1].peer,
+        SgPeer::Cidr(net("172.16.0.0/12"))
+    );
+    assert_eq!(
+        warning_at(&s, "SecurityGroups[0].IpPermissions[0].IpRanges[1].CidrIp").len(),
+        1
+    );
+    assert_eq!(
+        s.warnings.len(),
+        3 + 2,
+        "and no main table, no NACL: {:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn subnets_outside_their_vpc_overlapping_or_oversized_warn() {
+    let s = ok(&[
+        ("Vpcs.json", vpcs()),
+        (
+            "Vpcs3.json",
+            json!({"Vpcs": [{"VpcId": "vpc-3", "CidrBlock": "10.0.0.0/16"}]}),
+        ),
+        (
+            "Subnets.json",
+            json!({"Subnets": [
+                {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.1.128/25", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-3", "VpcId": "vpc-1", "CidrBlock": "10.5.0.0/24", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-4", "VpcId": "vpc-1", "CidrBlock": "10.1.0.0/29", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-5", "VpcId": "vpc-3", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-6", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24", "AvailabilityZone": "us-east-1a",
+                 "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18:1:1::/64"}]},
+                {"SubnetId": "subnet-7", "VpcId": "vpc-1", "CidrBlock": "10.0.3.0/24", "AvailabilityZone": "us-east-1a",
+                 "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18:1:1::/64"}]}]}),
+        ),
+    ]);
+    let m = |id: &str| -> Vec<String> {
+        s.index
+            .subnet
+            .get(id)
+            .map(|&x| {
+                let path = s.subnet(x).origin.path.clone();
+                warning_at(&s, &path)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(m("subnet-1").is_empty(), "{:?}", m("subnet-1"));
+    assert_eq!(
+        m("subnet-2"),
+        [
+            "subnet `subnet-2` (10.0.1.128/25) overlaps subnet `subnet-1` (10.0.1.0/24) of the same VPC"
+        ]
+    );
+    assert_eq!(
+        m("subnet-3"),
+        [
+            "subnet `subnet-3` CIDR `10.5.0.0/24` is outside every CIDR of its VPC `vpc-1` (10.0.0.0/16, 10.1.0.0/16)"
+        ]
+    );
+    assert_eq!(
+        m("subnet-4"),
+        [
+            "subnet `subnet-4` has CIDR `10.1.0.0/29`, but AWS allows IPv4 subnets from /16 to /28 only"
+        ]
+    );
+    assert!(
+        m("subnet-5").is_empty(),
+        "another VPC may reuse the block: {:?}",
+        m("subnet-5")
+    );
+    assert_eq!(
+        m("subnet-7"),
+        [
+            "subnet `subnet-7` (2600:1f18:1:1::/64) overlaps subnet `subnet-6` (2600:1f18:1:1::/64) of the same VPC"
+        ]
+    );
+}
+
+#[test]
+fn interface_address_outside_its_subnet_warns() {
+    let s = ok(&with(&[(
+        "NetworkInterfaces.json",
+        json!({"NetworkInterfaces": [
+            {"NetworkInterfaceId": "eni-ok", "SubnetId": "subnet-a", "PrivateIpAddress": "10.0.1.9",
+             "Ipv6Addresses": [{"Ipv6Address": "2600:1f18:1:1::9"}]},
+            {"NetworkInterfaceId": "eni-bad", "SubnetId": "subnet-a", "PrivateIpAddress": "10.0.1.10",
+             "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.10", "Primary": true},
+                                    {"PrivateIpAddress": "10.0.2.10", "Primary": false}]}]}),
+    )]));
+    assert!(
+        warning_at(&s, "NetworkInterfaces[0]").is_empty(),
+        "{:?}",
+        s.warnings
+    );
+    assert_eq!(
+        warning_at(&s, "NetworkInterfaces[1]"),
+        [
+            "network interface `eni-bad` address `10.0.2.10` is outside the CIDRs of its subnet `subnet-a` \
+          (10.0.1.0/24, 2600:1f18:1:1::/64)"
+        ]
+    );
+}
+
+// ---------------------------------------------------------------- warnings that survive errors
+
+#[test]
+fn an_ignored_file_is_named_by_the_error_it_causes() {
+    let e = err(&[("Vpcs.json", Value::Null), ("Subnets.json", subnets())]);
+    assert!(
+        matches!(&e, IngestError::DanglingReference { note: Some(_), .. }),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "`Subnets.json`: `Subnets[1].VpcId`: subnet `subnet-a` refers to VPC `vpc-1`, which is not in the \
+         snapshot (expected a VPC listed in a `Vpcs` file) (note: `Vpcs.json` was ignored: not a describe-* \
+         output (the top level is null))"
+    );
+    let w: Vec<(&str, &str, &str)> = e
+        .warnings()
+        .iter()
+        .map(|w| (w.file.as_str(), w.path.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        w,
+        [(
+            "Vpcs.json",
+            "$",
+            "not a describe-* output (the top level is null): file ignored"
+        )],
+        "the whole document is `$`, never an empty path"
+    );
+    // An unrelated ignored file is named only when no ignored file looks relevant.
+    let e = err(&[
+        ("Vpcs.json", json!({"Vpcz": []})),
+        ("notes.json", json!("x")),
+        ("Subnets.json", subnets()),
+    ]);
+    assert!(
+        e.to_string()
+            .ends_with("(note: `Vpcs.json` was ignored: only unknown top-level keys (`Vpcz`))"),
+        "{e}"
+    );
+}
+
+#[test]
+fn warnings_before_a_failed_file_go_with_its_error() {
+    let mut b = SnapshotBuilder::new();
+    assert!(b.add_json("a.json", None, None, b"[]").is_ok());
+    assert!(b.add_json("b.json", None, None, b"{}").is_ok());
+    assert_eq!(b.warnings().len(), 2);
+    let e = b.add_json("c.json", None, None, b"{\"Vpcs\": [{}]}");
+    let files: Vec<&str> = e
+        .as_ref()
+        .map(|_| Vec::new())
+        .unwrap_or_else(|e| e.warnings().iter().map(|w| w.file.as_str()).collect());
+    assert_eq!(files, ["a.json", "b.json"]);
+    // And those the resolver found before failing.
+    let e = err(&with(&[
+        (
+            "RouteTables.json",
+            json!({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [
+                {"GatewayId": "igw-1"}]}]}),
+        ),
+        (
+            "NetworkInterfaces.json",
+            json!({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-404",
+                "PrivateIpAddress": "10.0.1.9"}]}),
+        ),
+    ]));
+    assert_eq!(e.json_path(), "NetworkInterfaces[0].SubnetId");
+    assert!(
+        e.warnings()
+            .iter()
+            .any(|w| w.message.contains("edge association")),
+        "{:?}",
+        e.warnings()
+    );
+}
+
+// ---------------------------------------------------------------- escaping and encoding
+
+fn printable(s: &str) -> bool {
+    !s.chars().any(|c| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+#[test]
+fn input_text_cannot_inject_terminal_sequences() {
+    let evil = "\n\u{1b}[32mOK";
+    let mut a = acls();
+    if let Some(entry) = a.pointer_mut("/NetworkAcls/0/Entries/0") {
+        entry["CidrBlock"] = json!(evil);
+    }
+    let e = err(&with(&[("evil\u{202E}nosj.json", a)]));
+    let msg = e.to_string();
+    assert!(printable(&msg), "{msg:?}");
+    assert!(msg.contains("`\\n\\u{1b}[32mOK`"), "{msg}");
+    assert!(msg.starts_with("`evil\\u{202e}nosj.json`: "), "{msg}");
+    assert_eq!(
+        e.file(),
+        "evil\u{202E}nosj.json",
+        "the field keeps the label as given"
+    );
+
+    let s = ok(&[
+        ("Vpcs.json", vpcs()),
+        (
+            "w\n.json",
+            json!({"Bad\u{2066}Key\r\nwarning: all good": 1}),
+        ),
+    ]);
+    for w in &s.warnings {
+        assert!(
+            printable(&w.file) && printable(&w.path) && printable(&w.message),
+            "{w:?}"
+        );
+    }
+    assert!(
+        s.warnings.iter().any(|w| w.file == "w\\n.json"
+            && w.message
+                == "unknown top-level key `Bad\\u{2066}Key\\r\\nwarning: all good`: ignored"),
+        "{:?}",
+        s.warnings
+    );
+    // A dangling id from the input is escaped too.
+    let e = err(&[
+        ("Vpcs.json", vpcs()),
+        (
+            "S.json",
+            json!({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-\u{1b}]0;pwned\u{7}",
+            "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"}]}),
+        ),
+    ]);
+    assert!(printable(&e.to_string()), "{e}");
+}
+
+#[test]
+fn escape_is_idempotent_and_leaves_plain_text_alone() {
+    use crate::escape;
+    assert!(matches!(
+        escape("`vpc-1` 10.0.0.0/16 ü"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    let once = escape("a\tb\u{85}c\u{2069}\u{7f}\\n");
+    assert_eq!(once, "a\\tb\\u{85}c\\u{2069}\\u{7f}\\n");
+    assert_eq!(escape(&once), once);
+}
+
+#[test]
+fn utf8_bom_is_skipped() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(vpcs().to_string().into_bytes());
+    let mut b = SnapshotBuilder::new();
+    assert!(b.add_json("Vpcs.json", None, None, &bytes).is_ok());
+    assert!(b.finish().is_ok_and(|s| s.vpcs.len() == 2));
 }

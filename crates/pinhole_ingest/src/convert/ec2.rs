@@ -32,25 +32,31 @@ pub(super) fn vpcs(
 ) -> Result<(), IngestError> {
     for (i, v) in list.into_iter().enumerate() {
         let path = item("Vpcs", i);
+        let at = At { file, path: &path };
         let mut cidrs = Vec::new();
         if let Some(set) = &v.cidr_block_association_set {
-            for a in set.iter().filter(|a| cidr_live(&a.cidr_block_state)) {
-                push_unique(&mut cidrs, a.cidr_block.0);
+            for (j, a) in set.iter().enumerate() {
+                if cidr_live(&a.cidr_block_state) {
+                    let field = format!("CidrBlockAssociationSet[{j}].CidrBlock");
+                    push_unique(&mut cidrs, at.cidr(&field, a.cidr_block, p));
+                }
             }
         }
         if cidrs.is_empty()
             && let Some(c) = v.cidr_block
         {
-            cidrs.push(c.0);
+            cidrs.push(at.cidr("CidrBlock", c, p));
         }
-        for a in v
-            .ipv6_cidr_block_association_set
-            .iter()
-            .filter(|a| cidr_live(&a.ipv6_cidr_block_state))
-        {
-            push_unique(&mut cidrs, a.ipv6_cidr_block.0);
+        for (j, a) in v.ipv6_cidr_block_association_set.iter().enumerate() {
+            if cidr_live(&a.ipv6_cidr_block_state) {
+                let field = format!("Ipv6CidrBlockAssociationSet[{j}].Ipv6CidrBlock");
+                push_unique(&mut cidrs, at.cidr(&field, a.ipv6_cidr_block, p));
+            }
         }
-        let at = At { file, path: &path };
+        // Every VPC has a primary IPv4 block: without any block, nothing can be placed in it.
+        if cidrs.is_empty() {
+            return Err(at.missing("CidrBlock"));
+        }
         p.vpcs.insert(PVpc {
             id: v.vpc_id,
             owner: v.owner_id,
@@ -72,16 +78,20 @@ pub(super) fn subnets(
 ) -> Result<(), IngestError> {
     for (i, s) in list.into_iter().enumerate() {
         let path = item("Subnets", i);
+        let at = At { file, path: &path };
         let mut cidrs = Vec::new();
         if let Some(c) = s.cidr_block {
-            cidrs.push(c.0);
+            cidrs.push(at.cidr("CidrBlock", c, p));
         }
-        for a in s
-            .ipv6_cidr_block_association_set
-            .iter()
-            .filter(|a| cidr_live(&a.ipv6_cidr_block_state))
-        {
-            push_unique(&mut cidrs, a.ipv6_cidr_block.0);
+        for (j, a) in s.ipv6_cidr_block_association_set.iter().enumerate() {
+            if cidr_live(&a.ipv6_cidr_block_state) {
+                let field = format!("Ipv6CidrBlockAssociationSet[{j}].Ipv6CidrBlock");
+                push_unique(&mut cidrs, at.cidr(&field, a.ipv6_cidr_block, p));
+            }
+        }
+        // IPv6-only subnets have no `CidrBlock`; a subnet with no block at all holds nothing.
+        if cidrs.is_empty() {
+            return Err(at.missing("CidrBlock"));
         }
         p.subnets.insert(PSubnet {
             id: s.subnet_id,
@@ -134,7 +144,7 @@ pub(super) fn route_tables(
         let mut routes = Vec::with_capacity(t.routes.0.len());
         for (j, rt) in t.routes.iter().enumerate() {
             let rpath = format!("{path}.Routes[{j}]");
-            routes.push(route(At { file, path: &rpath }, rt)?);
+            routes.push(route(At { file, path: &rpath }, rt, p)?);
         }
         p.route_tables.insert(PRouteTable {
             id: t.route_table_id,
@@ -149,11 +159,11 @@ pub(super) fn route_tables(
     Ok(())
 }
 
-fn route(at: At<'_>, r: &r::Route) -> Result<Route, IngestError> {
+fn route(at: At<'_>, r: &r::Route, p: &mut Parts) -> Result<Route, IngestError> {
     let dest = if let Some(c) = r.destination_cidr_block {
-        RouteDest::Cidr(c.0)
+        RouteDest::Cidr(at.cidr("DestinationCidrBlock", c, p))
     } else if let Some(c) = r.destination_ipv6_cidr_block {
-        RouteDest::Cidr(c.0)
+        RouteDest::Cidr(at.cidr("DestinationIpv6CidrBlock", c, p))
     } else if let Some(pl) = &r.destination_prefix_list_id {
         RouteDest::PrefixList(pl.as_str().into(), None)
     } else {
@@ -219,7 +229,7 @@ pub(super) fn network_acls(
         let (mut inbound, mut outbound) = (Vec::new(), Vec::new());
         for (j, e) in a.entries.iter().enumerate() {
             let epath = format!("{path}.Entries[{j}]");
-            let entry = acl_entry(At { file, path: &epath }, e)?;
+            let entry = acl_entry(At { file, path: &epath }, e, p)?;
             if e.egress {
                 outbound.push(entry)
             } else {
@@ -253,7 +263,7 @@ pub(super) fn network_acls(
     Ok(())
 }
 
-fn acl_entry(at: At<'_>, e: &r::AclEntry) -> Result<AclEntry, IngestError> {
+fn acl_entry(at: At<'_>, e: &r::AclEntry, p: &mut Parts) -> Result<AclEntry, IngestError> {
     let rule_number = u32::try_from(e.rule_number)
         .ok()
         .filter(|n| (1..=32768).contains(n))
@@ -263,17 +273,22 @@ fn acl_entry(at: At<'_>, e: &r::AclEntry) -> Result<AclEntry, IngestError> {
         "deny" => RuleAction::Deny,
         _ => return Err(at.invalid("RuleAction", &e.rule_action, "`allow` or `deny`")),
     };
-    let cidr = e
-        .cidr_block
-        .or(e.ipv6_cidr_block)
-        .map(|c| c.0)
-        .ok_or_else(|| at.missing("CidrBlock"))?;
+    let cidr = match (e.cidr_block, e.ipv6_cidr_block) {
+        (Some(c), _) => at.cidr("CidrBlock", c, p),
+        (None, Some(c)) => at.cidr("Ipv6CidrBlock", c, p),
+        (None, None) => return Err(at.missing("CidrBlock")),
+    };
     let protocol = e.protocol.0;
     let (mut ports, mut icmp) = (None, None);
     match protocol {
         Protocol::Num(Protocol::TCP | Protocol::UDP) => {
+            // Without `PortRange` the entry covers every port, as hand-written inputs mean it;
+            // half a range is a broken dump.
             if let Some(pr) = &e.port_range {
-                let (from, to) = (pr.from.unwrap_or(0), pr.to.unwrap_or(65535));
+                let (Some(from), Some(to)) = (pr.from, pr.to) else {
+                    let field = if pr.from.is_none() { "From" } else { "To" };
+                    return Err(at.missing(&format!("PortRange.{field}")));
+                };
                 ports = Some(port_pair(from, to).ok_or_else(|| {
                     at.invalid("PortRange", format!("{from}-{to}"), PORT_EXPECTED)
                 })?);
@@ -281,7 +296,10 @@ fn acl_entry(at: At<'_>, e: &r::AclEntry) -> Result<AclEntry, IngestError> {
         }
         Protocol::Num(Protocol::ICMP | Protocol::ICMPV6) => {
             if let Some(tc) = &e.icmp_type_code {
-                let (t, c) = (tc.r#type.unwrap_or(-1), tc.code.unwrap_or(-1));
+                let (Some(t), Some(c)) = (tc.r#type, tc.code) else {
+                    let field = if tc.r#type.is_none() { "Type" } else { "Code" };
+                    return Err(at.missing(&format!("IcmpTypeCode.{field}")));
+                };
                 icmp = Some(icmp_pair(t, c).ok_or_else(|| {
                     at.invalid("IcmpTypeCode", format!("{t}/{c}"), ICMP_EXPECTED)
                 })?);
@@ -348,12 +366,12 @@ pub(super) fn security_groups(
         let mut ingress = Vec::new();
         for (j, perm) in g.ip_permissions.iter().enumerate() {
             let ppath = format!("{path}.IpPermissions[{j}]");
-            permission_rules(At { file, path: &ppath }, perm, own, &mut ingress)?;
+            permission_rules(At { file, path: &ppath }, perm, own, &mut ingress, p)?;
         }
         let mut egress = Vec::new();
         for (j, perm) in g.ip_permissions_egress.iter().enumerate() {
             let ppath = format!("{path}.IpPermissionsEgress[{j}]");
-            permission_rules(At { file, path: &ppath }, perm, own, &mut egress)?;
+            permission_rules(At { file, path: &ppath }, perm, own, &mut egress, p)?;
         }
         p.security_groups.insert(PSecurityGroup {
             id: g.group_id,
@@ -376,21 +394,27 @@ fn permission_rules(
     perm: &r::IpPermission,
     own_account: Option<&str>,
     out: &mut Vec<SgRule>,
+    p: &mut Parts,
 ) -> Result<(), IngestError> {
     let protocol = perm.ip_protocol.0;
     let (from, to) = (perm.from_port, perm.to_port);
+    // AWS always gives both ends for TCP, UDP and ICMP; guessing a missing one could open ports.
+    let both = || match (from, to) {
+        (Some(f), Some(t)) => Ok((f, t)),
+        (None, _) => Err(at.missing("FromPort")),
+        (Some(_), None) => Err(at.missing("ToPort")),
+    };
     let (ports, icmp) = match protocol {
-        Protocol::Num(Protocol::TCP | Protocol::UDP) => match (from, to) {
-            (None | Some(-1), None | Some(-1)) => (None, None),
+        Protocol::Num(Protocol::TCP | Protocol::UDP) => match both()? {
+            (-1, -1) => (None, None),
             (f, t) => {
-                let (f, t) = (f.or(t).unwrap_or(0), t.or(f).unwrap_or(65535));
                 let pair = port_pair(f, t)
                     .ok_or_else(|| at.invalid("FromPort", format!("{f}-{t}"), PORT_EXPECTED))?;
                 (Some(pair), None)
             }
         },
         Protocol::Num(Protocol::ICMP | Protocol::ICMPV6) => {
-            let (t, c) = (from.unwrap_or(-1), to.unwrap_or(-1));
+            let (t, c) = both()?;
             let pair = icmp_pair(t, c)
                 .ok_or_else(|| at.invalid("FromPort", format!("{t}/{c}"), ICMP_EXPECTED))?;
             (None, Some(pair))
@@ -404,11 +428,13 @@ fn permission_rules(
         peer,
         description: description.clone(),
     };
-    for r in &perm.ip_ranges {
-        out.push(rule(SgPeer::Cidr(r.cidr_ip.0), &r.description));
+    for (k, r) in perm.ip_ranges.iter().enumerate() {
+        let c = at.cidr(&format!("IpRanges[{k}].CidrIp"), r.cidr_ip, p);
+        out.push(rule(SgPeer::Cidr(c), &r.description));
     }
-    for r in &perm.ipv6_ranges {
-        out.push(rule(SgPeer::Cidr(r.cidr_ipv6.0), &r.description));
+    for (k, r) in perm.ipv6_ranges.iter().enumerate() {
+        let c = at.cidr(&format!("Ipv6Ranges[{k}].CidrIpv6"), r.cidr_ipv6, p);
+        out.push(rule(SgPeer::Cidr(c), &r.description));
     }
     for r in &perm.prefix_list_ids {
         out.push(rule(
@@ -532,6 +558,10 @@ fn eni(
         if let Some(s) = slot.and_then(|i| private_ips.get_mut(i)) {
             s.public.get_or_insert(pub_ip.0);
         }
+    }
+    // Every interface has a primary private address (IPv4, or IPv6 in an IPv6-only subnet).
+    if private_ips.is_empty() && e.ipv6_addresses.is_empty() {
+        return Err(at.missing("PrivateIpAddress"));
     }
     let instance_id = e
         .attachment
@@ -703,17 +733,23 @@ pub(super) fn nat_gateways(file: &str, list: Vec<r::NatGateway>, p: &mut Parts) 
     }
 }
 
-fn peering_side(at: At<'_>, side: &r::PeeringVpcInfo) -> Result<PeeringSide, IngestError> {
+fn peering_side(
+    at: At<'_>,
+    side: &r::PeeringVpcInfo,
+    p: &mut Parts,
+) -> Result<PeeringSide, IngestError> {
     let vpc_id = side.vpc_id.as_deref().ok_or_else(|| at.missing("VpcId"))?;
     let mut cidrs = Vec::new();
     if let Some(c) = side.cidr_block {
-        cidrs.push(c.0);
+        cidrs.push(at.cidr("CidrBlock", c, p));
     }
-    for c in &side.cidr_block_set {
-        push_unique(&mut cidrs, c.cidr_block.0);
+    for (k, c) in side.cidr_block_set.iter().enumerate() {
+        let field = format!("CidrBlockSet[{k}].CidrBlock");
+        push_unique(&mut cidrs, at.cidr(&field, c.cidr_block, p));
     }
-    for c in &side.ipv6_cidr_block_set {
-        push_unique(&mut cidrs, c.ipv6_cidr_block.0);
+    for (k, c) in side.ipv6_cidr_block_set.iter().enumerate() {
+        let field = format!("Ipv6CidrBlockSet[{k}].Ipv6CidrBlock");
+        push_unique(&mut cidrs, at.cidr(&field, c.ipv6_cidr_block, p));
     }
     Ok(PeeringSide {
         vpc_id: vpc_id.into(),
@@ -733,9 +769,11 @@ pub(super) fn peerings(
         let path = item("VpcPeeringConnections", i);
         let rpath = format!("{path}.RequesterVpcInfo");
         let apath = format!("{path}.AccepterVpcInfo");
+        let requester = peering_side(At { file, path: &rpath }, &c.requester_vpc_info, p)?;
+        let accepter = peering_side(At { file, path: &apath }, &c.accepter_vpc_info, p)?;
         p.peerings.insert(PPeering {
-            requester: peering_side(At { file, path: &rpath }, &c.requester_vpc_info)?,
-            accepter: peering_side(At { file, path: &apath }, &c.accepter_vpc_info)?,
+            requester,
+            accepter,
             id: c.vpc_peering_connection_id,
             status: c
                 .status

@@ -8,11 +8,18 @@ use crate::raw::other as r;
 pub(super) fn prefix_lists(file: &str, list: Vec<r::PrefixList>, p: &mut Parts) {
     for (i, l) in list.into_iter().enumerate() {
         let path = item("PrefixLists", i);
+        let at = At { file, path: &path };
+        let cidrs = l
+            .cidrs
+            .iter()
+            .enumerate()
+            .map(|(k, c)| at.cidr(&format!("Cidrs[{k}]"), *c, p))
+            .collect();
         p.prefix_lists.push(PPrefixList {
             id: l.prefix_list_id,
             name: l.prefix_list_name,
-            cidrs: Some(l.cidrs.iter().map(|c| c.0).collect()),
-            origin: At { file, path: &path }.origin(),
+            cidrs: Some(cidrs),
+            origin: at.origin(),
         });
     }
 }
@@ -35,11 +42,18 @@ pub(super) fn managed_prefix_lists(file: &str, list: Vec<r::ManagedPrefixList>, 
 pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries>, p: &mut Parts) {
     for (i, l) in list.into_iter().enumerate() {
         let path = item("PrefixListEntries", i);
+        let at = At { file, path: &path };
+        let cidrs = l
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(k, e)| at.cidr(&format!("Entries[{k}].Cidr"), e.cidr, p))
+            .collect();
         p.prefix_lists.push(PPrefixList {
             id: l.prefix_list_id,
             name: None,
-            cidrs: Some(l.entries.iter().map(|e| e.cidr.0).collect()),
-            origin: At { file, path: &path }.origin(),
+            cidrs: Some(cidrs),
+            origin: at.origin(),
         });
     }
 }

@@ -37,8 +37,8 @@ pub(super) fn attachments(file: &str, list: Vec<r::Attachment>, p: &mut Parts) {
         p.tgw_attachments.insert(PTgwAttachment {
             id: a.transit_gateway_attachment_id,
             tgw: a.transit_gateway_id,
-            resource_type: a.resource_type.unwrap_or_default(),
-            resource_id: a.resource_id.unwrap_or_default(),
+            resource_type: a.resource_type,
+            resource_id: a.resource_id,
             state: a.state.unwrap_or_else(|| "available".to_owned()),
             association,
             tags: tags(&a.tags),
@@ -119,8 +119,8 @@ pub(super) fn routes(
         for (j, rt) in t.routes.iter().enumerate() {
             let path = format!("{tpath}.Routes[{j}]");
             let at = At { file, path: &path };
-            let dest = match (&rt.destination_cidr_block, &rt.prefix_list_id) {
-                (Some(c), _) => PTgwDest::Cidr(c.0),
+            let dest = match (rt.destination_cidr_block, &rt.prefix_list_id) {
+                (Some(c), _) => PTgwDest::Cidr(at.cidr("DestinationCidrBlock", c, p)),
                 (None, Some(pl)) => PTgwDest::PrefixList(pl.clone()),
                 (None, None) => return Err(at.missing("DestinationCidrBlock")),
             };

@@ -149,7 +149,7 @@ pub(crate) struct AclEntry {
     pub rule_number: i64,
     pub protocol: Proto,
     pub rule_action: String,
-    #[serde(default)]
+    /// Required: defaulting it would turn an outbound rule into an inbound one.
     pub egress: bool,
     #[serde(default)]
     pub cidr_block: Option<Cidr>,

@@ -33,10 +33,9 @@ pub(crate) struct TgwOptions {
 pub(crate) struct Attachment {
     pub transit_gateway_attachment_id: String,
     pub transit_gateway_id: String,
-    #[serde(default)]
-    pub resource_type: Option<String>,
-    #[serde(default)]
-    pub resource_id: Option<String>,
+    /// Required, like `ResourceId`: without them the attachment cannot be linked to anything.
+    pub resource_type: String,
+    pub resource_id: String,
     #[serde(default)]
     pub state: Option<String>,
     #[serde(default)]

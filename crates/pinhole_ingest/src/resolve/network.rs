@@ -3,6 +3,7 @@
 use super::{dangling, region_of_az, warn};
 use crate::error::IngestError;
 use crate::pending::Parts;
+use ipnet::IpNet;
 use pinhole_model::*;
 use std::collections::BTreeMap;
 
@@ -73,6 +74,91 @@ pub(super) fn vpcs_and_subnets(parts: &mut Parts, snap: &mut Snapshot) -> Result
         });
     }
     Ok(())
+}
+
+/// Warnings for what AWS itself refuses: a subnet block outside every block of its VPC, an IPv4
+/// subnet prefix outside /16-/28, and two subnets of one VPC that overlap.
+pub(super) fn subnet_consistency(snap: &mut Snapshot) {
+    let mut found: Vec<(Origin, String)> = Vec::new();
+    let mut blocks_by_vpc: Vec<Vec<(IpNet, usize)>> = vec![Vec::new(); snap.vpcs.len()];
+    for (i, s) in snap.subnets.iter().enumerate() {
+        let Some(v) = snap.vpcs.get(s.vpc.ix()) else {
+            continue;
+        };
+        for &c in &s.cidrs {
+            if let IpNet::V4(n) = c
+                && !(16..=28).contains(&n.prefix_len())
+            {
+                found.push((
+                    s.origin.clone(),
+                    format!(
+                        "subnet `{}` has CIDR `{c}`, but AWS allows IPv4 subnets from /16 to /28 only",
+                        s.id
+                    ),
+                ));
+            }
+            if !v.cidrs.iter().any(|vc| vc.contains(&c)) {
+                found.push((
+                    s.origin.clone(),
+                    format!(
+                        "subnet `{}` CIDR `{c}` is outside every CIDR of its VPC `{}` ({})",
+                        s.id,
+                        v.id,
+                        list_cidrs(v.cidrs.iter().filter(|vc| same_family(vc, &c)))
+                    ),
+                ));
+            }
+            if let Some(blocks) = blocks_by_vpc.get_mut(s.vpc.ix()) {
+                blocks.push((c, i));
+            }
+        }
+    }
+    for mut blocks in blocks_by_vpc {
+        // CIDR blocks nest or are disjoint: in address order, a block overlaps an earlier one
+        // exactly when it starts inside the one reaching furthest so far (of its family).
+        blocks.sort_by_key(|(c, i)| (matches!(c, IpNet::V6(_)), c.network(), c.prefix_len(), *i));
+        let mut reach: Option<(IpNet, usize)> = None;
+        for (c, i) in blocks {
+            match reach {
+                Some((r, j)) if same_family(&r, &c) && r.contains(&c.network()) => {
+                    if i != j
+                        && let (Some(a), Some(b)) = (snap.subnets.get(j), snap.subnets.get(i))
+                    {
+                        found.push((
+                            b.origin.clone(),
+                            format!(
+                                "subnet `{}` ({c}) overlaps subnet `{}` ({r}) of the same VPC",
+                                b.id, a.id
+                            ),
+                        ));
+                    }
+                    if c.broadcast() > r.broadcast() {
+                        reach = Some((c, i));
+                    }
+                }
+                _ => reach = Some((c, i)),
+            }
+        }
+    }
+    for (origin, msg) in found {
+        warn(snap, &origin, msg);
+    }
+}
+
+fn same_family(a: &IpNet, b: &IpNet) -> bool {
+    matches!(
+        (a, b),
+        (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_))
+    )
+}
+
+fn list_cidrs<'a>(cidrs: impl Iterator<Item = &'a IpNet>) -> String {
+    let v: Vec<String> = cidrs.map(ToString::to_string).collect();
+    if v.is_empty() {
+        "none of that family".to_owned()
+    } else {
+        v.join(", ")
+    }
 }
 
 /// Route tables and NACLs, then each subnet's effective table and NACL.

@@ -91,14 +91,14 @@ pub(super) fn instances_and_enis(
         list.sort();
         inst.enis = list.into_iter().map(|(_, e)| e).collect();
         if inst.enis.is_empty() && !matches!(inst.state.as_str(), "terminated" | "shutting-down") {
-            snap.warnings.push(Warning {
-                file: origin.file,
-                path: origin.path,
-                message: format!(
+            snap.warnings.push(crate::error::warning(
+                &origin.file,
+                &origin.path,
+                &format!(
                     "instance `{}` has no network interface in the snapshot",
                     inst.id
                 ),
-            });
+            ));
         }
     }
     Ok(())
@@ -132,6 +132,33 @@ fn resolve_eni(e: PEni, snap: &mut Snapshot) -> Result<(NetworkInterface, i64), 
             format!(
                 "network interface `{}` names VPC `{given}` but its subnet is in `{actual}`",
                 e.id
+            ),
+        );
+    }
+    let outside: Vec<IpAddr> = match snap.subnets.get(subnet.ix()) {
+        Some(s) => e
+            .private_ips
+            .iter()
+            .map(|p| p.addr)
+            .chain(e.ipv6.iter().copied())
+            .filter(|a| !s.cidrs.iter().any(|c| c.contains(a)))
+            .collect(),
+        None => Vec::new(),
+    };
+    for a in outside {
+        let cidrs: Vec<String> = snap
+            .subnets
+            .get(subnet.ix())
+            .map(|s| s.cidrs.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        warn(
+            snap,
+            &e.origin,
+            format!(
+                "network interface `{}` address `{a}` is outside the CIDRs of its subnet `{}` ({})",
+                e.id,
+                e.subnet_id,
+                cidrs.join(", ")
             ),
         );
     }
