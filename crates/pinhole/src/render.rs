@@ -43,7 +43,10 @@ fn component(h: &Hop) -> String {
     }
 }
 
-fn hop_rows(hops: &[Hop]) -> Vec<[String; 4]> {
+/// One rendered hop: number, component, decision, rule and detail.
+type Row = [String; 4];
+
+fn hop_rows(hops: &[Hop]) -> Vec<Row> {
     hops.iter()
         .enumerate()
         .map(|(i, h)| {
@@ -87,11 +90,10 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         t.verdict.as_str().to_uppercase()
     );
     let _ = writeln!(out, "  {}", clean(&t.reason));
-    let tables: Vec<(&str, &Vec<Hop>, Vec<[String; 4]>)> =
-        [("request", &t.request), ("reply", &t.reply)]
-            .into_iter()
-            .map(|(l, h)| (l, h, hop_rows(h)))
-            .collect();
+    let tables: Vec<(&str, &Vec<Hop>, Vec<Row>)> = [("request", &t.request), ("reply", &t.reply)]
+        .into_iter()
+        .map(|(l, h)| (l, h, hop_rows(h)))
+        .collect();
     let width = tables
         .iter()
         .flat_map(|t| t.2.iter())
