@@ -1,6 +1,14 @@
 //! Every real snapshot loads without error: the ground-truth cases beside the project
 //! (`../shared/cases/{labs,field}/*/aws_configs`) and the bundled seed network.
 
+/// Print past the test harness's output capture, so a skip or the agreement shows in every run.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 use pinhole_model::{EniKind, RouteOrigin, Snapshot, TgwRouteTarget};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +30,7 @@ fn cases() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: ../shared/cases not present");
+        say!("skipped: ../shared/cases not present");
         None
     }
 }
@@ -89,7 +97,7 @@ fn aws_demo_counts_and_tgw_routes() {
     let Some(root) = cases() else { return };
     let dir = root.join("labs/aws_demo/aws_configs");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present", dir.display());
+        say!("skipped: {} not present", dir.display());
         return;
     }
     // The parent of aws_configs works as well as aws_configs itself.
@@ -249,7 +257,7 @@ fn nlb_nodes_are_linked_to_their_load_balancers() {
     let Some(root) = cases() else { return };
     let dir = root.join("labs/aws_nlb_targets_ip/aws_configs");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present", dir.display());
+        say!("skipped: {} not present", dir.display());
         return;
     }
     let s = load(&dir);
@@ -300,7 +308,7 @@ fn multi_account_peering() {
     let Some(root) = cases() else { return };
     let dir = root.join("labs/aws_multi_account_vpc_peering/aws_configs");
     if !dir.is_dir() {
-        eprintln!("skipped: {} not present", dir.display());
+        say!("skipped: {} not present", dir.display());
         return;
     }
     let s = load(&dir);
@@ -378,7 +386,7 @@ fn field_rds_and_tgw_lab() {
 fn bundled_seed_network() {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed");
     if !seed.is_dir() {
-        eprintln!("skipped: examples/seed not present");
+        say!("skipped: examples/seed not present");
         return;
     }
     let s = load(&seed);
