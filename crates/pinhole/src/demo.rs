@@ -27,11 +27,11 @@ pub fn run() -> Result<ExitCode, String> {
     let seed = crate::load(&dir.join("seed"))?;
     let fixed = crate::load(&dir.join("seed-fixed"))?;
     let opts = Options::default();
-    println!(
+    outln!(
         "pinhole — the seed network (examples/seed): dev, qa and prod, one VPC each, peered in a full mesh"
     );
-    println!("and one pinhole: the dev batch host may reach the prod RDS on 3306.\n");
-    print!("{}", render::summary(&seed));
+    outln!("and one pinhole: the dev batch host may reach the prod RDS on 3306.\n");
+    crate::out(&render::summary(&seed));
     let cases = [
         (
             "the pinhole, as the seed wrote it: dev batch host -> prod RDS primary, MySQL",
@@ -51,17 +51,17 @@ pub fn run() -> Result<ExitCode, String> {
         ("failover in the corrected network", &fixed, DB_STANDBY),
     ];
     for (title, snap, dst) in cases {
-        println!("\n== {title}");
+        outln!("\n== {title}");
         let q = Question::tcp(BATCH, dst, 3306);
         let t = pinhole_engine::trace(snap, &q, &opts);
-        print!("{}", render::trace_text(&q, &t, &[]));
+        crate::out(&render::trace_text(&q, &t, &[]));
     }
-    println!(
+    outln!(
         "\nThe seed's dev NACL admits the reply only on port 3306 (its inbound side \"looks identical\" to"
     );
-    println!(
+    outln!(
         "the outbound side), but MySQL answers on the batch host's ephemeral port: rule 90 drops it."
     );
-    println!("Try: pinhole trace examples/seed --from 10.10.1.50 --to 172.16.1.100 --port 3306");
+    outln!("Try: pinhole trace examples/seed --from 10.10.1.50 --to 172.16.1.100 --port 3306");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,12 @@
 //! The `pinhole` command line: thin over the ingest and engine crates.
 
+/// `println!` through [`out`]: a closed pipe ends the program quietly instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::out(&format!("{}\n", format_args!($($t)*)))
+    };
+}
+
 mod demo;
 mod query;
 mod render;
@@ -70,6 +77,18 @@ enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
+    /// Write a synthetic organisation (the seed's template grown to N accounts) as a describe-* tree
+    Synth {
+        /// Number of accounts (dev, qa and prod in a 2:1:2 pattern; three regions each)
+        #[arg(long, default_value_t = 10)]
+        accounts: usize,
+        /// Random seed: the same seed and size give the same bytes
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Output directory (its `aws_configs` must not exist or be empty)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
     Query {
         snapshot: PathBuf,
@@ -79,6 +98,20 @@ enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
+}
+
+/// Write to standard output. A closed pipe (`pinhole … | head`) ends the program quietly;
+/// any other write error ends it with exit code 1.
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing output: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn parse_range(s: &str) -> Result<(u16, u16), String> {
@@ -159,7 +192,7 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Demo) {
         Command::Demo => demo::run(),
         Command::Summary { snapshot } => load(&snapshot).map(|s| {
-            print!("{}", render::summary(&s));
+            crate::out(&render::summary(&s));
             ExitCode::SUCCESS
         }),
         Command::Trace {
@@ -176,6 +209,17 @@ fn main() -> ExitCode {
         } => run_trace(
             &snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine,
         ),
+        Command::Synth {
+            accounts,
+            seed,
+            out,
+        } => pinhole_synth::generate(&pinhole_synth::SynthOptions { accounts, seed }, &out)
+            .map(|stats| {
+                outln!("{stats}");
+                outln!("written to {}", out.join("aws_configs").display());
+                ExitCode::SUCCESS
+            })
+            .map_err(|e| format!("error: {e}")),
         Command::Query {
             snapshot,
             flows,
@@ -236,7 +280,7 @@ fn run_trace(
         },
     );
     match format {
-        Format::Text => print!("{}", render::trace_text(&q, &t, &snap.warnings)),
+        Format::Text => crate::out(&render::trace_text(&q, &t, &snap.warnings)),
         Format::Json => {
             let v = serde_json::json!({
                 "src": q.src.to_string(),
@@ -246,7 +290,7 @@ fn run_trace(
                 "trace": t,
                 "warnings": snap.warnings,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))?
             );

@@ -177,10 +177,19 @@ pub fn run(snapshot: &Path, flows: &str, opts: &Options) -> Result<ExitCode, Str
                 }
             }
         };
-        writeln!(out, "{answer}").map_err(|e| format!("error: writing output: {e}"))?;
+        if let Err(e) = writeln!(out, "{answer}") {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Err(format!("error: writing output: {e}"));
+        }
     }
-    out.flush()
-        .map_err(|e| format!("error: writing output: {e}"))?;
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("error: writing output: {e}"));
+        }
+        _ => {}
+    }
     Ok(if failed {
         ExitCode::FAILURE
     } else {

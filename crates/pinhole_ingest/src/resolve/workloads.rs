@@ -383,26 +383,41 @@ pub(super) fn gateways(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), Ing
 /// exactly the DB's (and whose subnet is in its subnet group), primary AZ first, then standby.
 pub(super) fn db_instances(parts: &mut Parts, snap: &mut Snapshot) {
     let mut claimed = vec![false; snap.enis.len()];
+    // RDS interfaces grouped by VPC once, so matching stays linear in the number of interfaces.
+    let mut rds_by_vpc: rustc_hash::FxHashMap<VpcIx, Vec<EniIx>> = rustc_hash::FxHashMap::default();
+    for (i, eni) in snap.enis.iter().enumerate() {
+        if eni.kind == EniKind::Rds {
+            rds_by_vpc
+                .entry(eni.vpc)
+                .or_default()
+                .push(EniIx::from_usize(i));
+        }
+    }
     for d in std::mem::take(&mut parts.db_instances).into_sorted() {
         let vpc = d
             .vpc_id
             .as_deref()
             .and_then(|v| snap.index.vpc.get(v).copied());
-        let mut want: Vec<&str> = d.groups.iter().map(String::as_str).collect();
+        // Interfaces keep their groups sorted by index (id order) and deduplicated.
+        let mut want: Vec<Option<SgIx>> = d
+            .groups
+            .iter()
+            .map(|g| snap.index.sg.get(g.as_str()).copied())
+            .collect();
         want.sort_unstable();
         want.dedup();
-        let candidates: Vec<EniIx> = (0..snap.enis.len())
-            .map(EniIx::from_usize)
+        let want: Option<Vec<SgIx>> = want.into_iter().collect();
+        let in_vpc = vpc
+            .and_then(|v| rds_by_vpc.get(&v))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let candidates: Vec<EniIx> = in_vpc
+            .iter()
+            .copied()
             .filter(|&e| !claimed.get(e.ix()).copied().unwrap_or(true))
             .filter(|&e| {
                 let eni = snap.eni(e);
-                let mut have: Vec<&str> =
-                    eni.groups.iter().map(|&g| snap.sg(g).id.as_str()).collect();
-                have.sort_unstable();
-                have.dedup();
-                eni.kind == EniKind::Rds
-                    && Some(eni.vpc) == vpc
-                    && have == want
+                want.as_deref() == Some(eni.groups.as_slice())
                     && (d.subnets.is_empty()
                         || d.subnets
                             .iter()
