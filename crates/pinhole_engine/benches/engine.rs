@@ -119,3 +119,52 @@ fn run_probes(bencher: divan::Bencher, name: &str, record_hops: bool) {
                 .sum::<usize>()
         });
 }
+
+/// A synthetic organisation of `accounts` accounts, generated once per process into a temp dir,
+/// and `n` questions between random interface addresses of it (deterministic).
+fn synth_org(accounts: usize, n: usize) -> Option<(Snapshot, Vec<Question>)> {
+    let dir = std::env::temp_dir().join(format!(
+        "pinhole-bench-org{accounts}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    pinhole_synth::generate(&pinhole_synth::SynthOptions { accounts, seed: 7 }, &dir).ok()?;
+    let snap = pinhole_ingest::load_path(&dir).ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let addrs: Vec<std::net::IpAddr> = snap.enis.iter().filter_map(|e| e.primary_ip()).collect();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let ports = [22u16, 443, 8080, 3306, 5432];
+    let qs = (0..n)
+        .map(|_| {
+            let src = addrs[(next() % addrs.len() as u64) as usize];
+            let dst = addrs[(next() % addrs.len() as u64) as usize];
+            Question::tcp(src, dst, ports[(next() % ports.len() as u64) as usize])
+        })
+        .collect();
+    Some((snap, qs))
+}
+
+/// Random questions across a synthetic organisation, answered as `pinhole query` does.
+#[divan::bench(args = [10, 100])]
+fn query_synth_org(bencher: divan::Bencher, accounts: usize) {
+    let Some((snap, qs)) = synth_org(accounts, 10_000) else {
+        return;
+    };
+    let opts = Options {
+        record_hops: false,
+        ..Options::default()
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(qs.len()))
+        .bench(|| {
+            qs.iter()
+                .map(|q| trace(&snap, q, &opts).verdict as usize)
+                .sum::<usize>()
+        });
+}

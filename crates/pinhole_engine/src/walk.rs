@@ -786,11 +786,7 @@ impl<'a> Walker<'a> {
         }
         match e.kind {
             EniKind::NatGateway => {
-                let nat = snap
-                    .nat_gateways
-                    .iter()
-                    .position(|n| n.eni == Some(eni) || n.private_ips.contains(&p.dst))
-                    .map(NatIx::from_usize);
+                let nat = snap.nat_at(p.dst);
                 let record = self.nats.iter().position(|r| {
                     Some(r.nat) == nat && r.new_src == p.dst && r.new_sport == p.dport
                 });
@@ -949,9 +945,9 @@ impl<'a> Walker<'a> {
         snap.eni_in_vpc(vpc, private)
             .and_then(|e| snap.eni(e).public_for(private))
             .or_else(|| {
-                snap.nat_gateways
-                    .iter()
-                    .find(|n| n.vpc == vpc && n.private_ips.contains(&private))
+                snap.nat_at(private)
+                    .map(|n| snap.nat(n))
+                    .filter(|n| n.vpc == vpc)
                     .and_then(|n| n.public_ips.first().copied())
             })
     }
@@ -1453,9 +1449,7 @@ impl<'a> Walker<'a> {
 
     fn through_tgw(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, tgw_id: &str) -> Step {
         let snap = self.snap;
-        let att_ix = snap.tgw_attachments.iter().position(|a| {
-            a.tgw.as_str() == tgw_id && a.vpc == Some(vpc) && a.kind == TgwAttachmentKind::Vpc
-        });
+        let att_ix = snap.tgw_attachment(tgw_id, vpc).map(TgwAttIx::ix);
         let Some(att_ix) = att_ix else {
             let known = snap.index.tgw.contains_key(tgw_id);
             let verdict = if known {

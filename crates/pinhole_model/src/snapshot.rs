@@ -65,6 +65,10 @@ pub struct Index {
     pub dead_public_ip: FxHashMap<Ipv4Addr, String>,
     /// Load balancer node ENI → its load balancer.
     pub lb_of_eni: FxHashMap<EniIx, usize>,
+    /// VPC → its transit gateway attachments.
+    pub tgw_attachments_of_vpc: FxHashMap<VpcIx, Vec<TgwAttIx>>,
+    /// Private address of a NAT gateway → the gateway.
+    pub nat_by_private_ip: FxHashMap<IpAddr, NatIx>,
 }
 
 impl Snapshot {
@@ -132,8 +136,38 @@ impl Snapshot {
         }
     }
 
-    /// Rebuild the address indices from the ENIs.
+    /// The NAT gateway whose private address is `a`.
+    pub fn nat_at(&self, a: IpAddr) -> Option<NatIx> {
+        self.index.nat_by_private_ip.get(&a).copied()
+    }
+
+    /// The attachment of `vpc` to the transit gateway `tgw`.
+    pub fn tgw_attachment(&self, tgw: &str, vpc: VpcIx) -> Option<TgwAttIx> {
+        self.index
+            .tgw_attachments_of_vpc
+            .get(&vpc)?
+            .iter()
+            .copied()
+            .find(|&a| self.tgw_attachments[a.ix()].tgw.as_str() == tgw)
+    }
+
+    /// Rebuild the address indices from the ENIs, and the indices derived from gateways and
+    /// attachments. Call it once every arena is filled.
     pub fn rebuild_address_index(&mut self) {
+        let mut by_vpc: FxHashMap<VpcIx, Vec<TgwAttIx>> = FxHashMap::default();
+        for (i, a) in self.tgw_attachments.iter().enumerate() {
+            if let (Some(v), TgwAttachmentKind::Vpc) = (a.vpc, &a.kind) {
+                by_vpc.entry(v).or_default().push(TgwAttIx::from_usize(i));
+            }
+        }
+        self.index.tgw_attachments_of_vpc = by_vpc;
+        let mut nats: FxHashMap<IpAddr, NatIx> = FxHashMap::default();
+        for (i, n) in self.nat_gateways.iter().enumerate() {
+            for a in &n.private_ips {
+                nats.entry(*a).or_insert(NatIx::from_usize(i));
+            }
+        }
+        self.index.nat_by_private_ip = nats;
         let mut private: FxHashMap<IpAddr, Vec<EniIx>> = FxHashMap::default();
         let mut public: FxHashMap<Ipv4Addr, (EniIx, IpAddr)> = FxHashMap::default();
         for (i, e) in self.enis.iter().enumerate() {
