@@ -351,3 +351,92 @@ fn trace_rejects_meaningless_questions() {
         stdout(&o)
     );
 }
+
+/// The scale pipeline end to end on a small organisation: generate, load, summarise, query,
+/// trace. A guard against panics and broken output — never a timing test.
+#[test]
+fn synth_org_end_to_end() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-{}-synth", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = pinhole(
+        &[
+            "synth",
+            "--accounts",
+            "5",
+            "--seed",
+            "3",
+            "--out",
+            path_str(&dir),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("5 accounts, 15 VPCs"),
+        "{}",
+        stdout(&o)
+    );
+    let o = pinhole(&["summary", path_str(&dir)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = stdout(&o);
+    assert!(
+        summary.starts_with("15 account/regions, 15 VPCs, 180 subnets"),
+        "{summary}"
+    );
+    assert!(!summary.contains("warning"), "{summary}");
+    // Questions between the first addresses the summary lists, every protocol.
+    let addrs: Vec<&str> = summary
+        .lines()
+        .filter_map(|l| l.trim_start().split(' ').next())
+        .filter(|w| w.parse::<std::net::IpAddr>().is_ok())
+        .take(40)
+        .collect();
+    assert!(addrs.len() >= 20, "{summary}");
+    let mut input = String::new();
+    for (i, a) in addrs.iter().enumerate() {
+        let b = addrs[(i * 7 + 3) % addrs.len()];
+        input.push_str(&format!(
+            "{{\"src\":\"{a}\",\"dst\":\"{b}\",\"proto\":\"tcp\",\"port\":443}}\n"
+        ));
+        input.push_str(&format!(
+            "{{\"src\":\"{a}\",\"dst\":\"198.51.100.7\",\"proto\":\"udp\",\"port\":123}}\n"
+        ));
+        input.push_str(&format!(
+            "{{\"src\":\"{a}\",\"dst\":\"{b}\",\"proto\":\"icmp\"}}\n"
+        ));
+    }
+    let o = pinhole(&["query", path_str(&dir), "--flows", "-"], Some(&input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let answers: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_default())
+        .collect();
+    assert_eq!(answers.len(), addrs.len() * 3);
+    let verdicts: std::collections::BTreeSet<&str> = answers
+        .iter()
+        .filter_map(|a| a["verdict"].as_str())
+        .collect();
+    assert!(
+        verdicts.contains("reachable") && verdicts.contains("blocked"),
+        "{verdicts:?}"
+    );
+    let o = pinhole(
+        &[
+            "trace",
+            path_str(&dir),
+            "--from",
+            addrs[0],
+            "--to",
+            addrs[1],
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_default();
+    assert!(v["trace"]["verdict"].is_string());
+    let _ = std::fs::remove_dir_all(&dir);
+}
