@@ -1,6 +1,6 @@
 //! Network ACL evaluation: ascending rule number, first match, stateless.
 
-use pinhole_model::{AclEntry, NetworkAcl, PortSet, Protocol, RuleAction};
+use pinhole_model::{AclEntry, PortSet, Protocol, RuleAction};
 use std::net::IpAddr;
 
 /// What a NACL is asked about one packet crossing it.
@@ -51,39 +51,51 @@ fn entry_ports(e: &AclEntry) -> (u16, u16) {
 
 /// The entry that decides one packet with a single destination port (or none, for ICMP and
 /// other protocols): the fast path of [`evaluate`].
+/// `entries`: one direction of a NACL, in rule order.
 pub fn first_match<'a>(
-    acl: &'a NetworkAcl,
-    egress: bool,
+    entries: &'a [AclEntry],
     inp: &AclInput<'_>,
     port: u16,
 ) -> Option<&'a AclEntry> {
-    let entries = if egress { &acl.outbound } else { &acl.inbound };
     entries.iter().find(|e| {
         let (lo, hi) = entry_ports(e);
         lo <= port && port <= hi && entry_matches_addr_proto(e, inp)
     })
 }
 
+/// Whether any port of `set` lies in `lo..=hi` (`intersect_range` without building the set).
+fn meets(set: &PortSet, lo: u16, hi: u16) -> bool {
+    set.ranges().iter().any(|&(a, b)| a.max(lo) <= b.min(hi))
+}
+
+/// The allow entry that passes every port of `inp.dports`, when the first entry that matches
+/// any of them is an allow covering them all: what [`evaluate`] would find (everything
+/// allowed, by that entry, nothing denied) without building port sets. The common case of a
+/// reply to an ephemeral port.
+pub fn allows_all<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> Option<&'a AclEntry> {
+    let e = entries.iter().find(|e| {
+        let (lo, hi) = entry_ports(e);
+        meets(inp.dports, lo, hi) && entry_matches_addr_proto(e, inp)
+    })?;
+    let (lo, hi) = entry_ports(e);
+    let covers = inp.dports.ranges().iter().all(|&(a, b)| lo <= a && b <= hi);
+    (e.action == RuleAction::Allow && covers).then_some(e)
+}
+
 /// An allow entry that matches the packet's address and protocol but none of its destination
 /// ports: the usual cause of a dropped reply (a rule written for the service port, not the
 /// client's ephemeral port).
-pub fn near_miss<'a>(
-    acl: &'a NetworkAcl,
-    egress: bool,
-    inp: &AclInput<'_>,
-) -> Option<&'a AclEntry> {
-    let entries = if egress { &acl.outbound } else { &acl.inbound };
+pub fn near_miss<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> Option<&'a AclEntry> {
     entries.iter().find(|e| {
         let (lo, hi) = entry_ports(e);
         e.action == RuleAction::Allow
             && !e.is_default_deny()
             && entry_matches_addr_proto(e, inp)
-            && inp.dports.intersect_range(lo, hi).is_empty()
+            && !meets(inp.dports, lo, hi)
     })
 }
 
-pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> AclOutcome<'a> {
-    let entries = if egress { &acl.outbound } else { &acl.inbound };
+pub fn evaluate<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> AclOutcome<'a> {
     let mut remaining = inp.dports.clone();
     let mut allowed = PortSet::empty();
     let mut allowed_by = None;
@@ -120,7 +132,7 @@ pub fn evaluate<'a>(acl: &'a NetworkAcl, egress: bool, inp: &AclInput<'_>) -> Ac
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pinhole_model::{NetworkAclId, VpcIx};
+    use pinhole_model::{NetworkAcl, NetworkAclId, VpcIx};
 
     fn entry(
         n: u32,
@@ -172,8 +184,7 @@ mod tests {
         ]);
         let p = PortSet::single(22);
         let out = evaluate(
-            &a,
-            false,
+            &a.inbound,
             &AclInput {
                 proto: 6,
                 addr: ip("198.51.100.7"),
@@ -200,8 +211,7 @@ mod tests {
         ]);
         let p = PortSet::range(1024, 65535);
         let out = evaluate(
-            &a,
-            false,
+            &a.inbound,
             &AclInput {
                 proto: 6,
                 addr: ip("198.51.100.20"),
@@ -226,8 +236,7 @@ mod tests {
         ]);
         let p = PortSet::single(443);
         let out = evaluate(
-            &a,
-            false,
+            &a.inbound,
             &AclInput {
                 proto: 6,
                 addr: ip("2600:1f18::1"),

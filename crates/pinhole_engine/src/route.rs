@@ -1,49 +1,50 @@
 //! Longest-prefix match in VPC and transit gateway route tables.
 
 use pinhole_model::{
-    Route, RouteDest, RouteOrigin, RouteState, RouteTable, RouteTarget, Snapshot, TgwRoute,
-    TgwRouteTable,
+    Route, RouteDest, RouteDestHot, RouteHot, RouteOrigin, RouteState, RouteTargetKind, RtbIx,
+    Snapshot, TgwRoute, TgwRouteTable,
 };
 use std::net::IpAddr;
 
-/// The prefix length with which `route` matches `dst`, if it does.
-fn match_len(snap: &Snapshot, route: &Route, dst: IpAddr) -> Option<u8> {
-    match &route.dest {
-        RouteDest::Cidr(c) => c.contains(&dst).then(|| c.prefix_len()),
-        RouteDest::PrefixList(_, Some(pl)) => snap.prefix_lists[pl.ix()]
+/// The prefix length with which a route to `dest` matches `dst`, if it does.
+fn match_len(snap: &Snapshot, dest: &RouteDestHot, dst: IpAddr) -> Option<u8> {
+    match dest {
+        RouteDestHot::Cidr(c) => c.contains(&dst).then(|| c.prefix_len()),
+        RouteDestHot::PrefixList(Some(pl)) => snap.prefix_lists[pl.ix()]
             .cidrs
             .iter()
             .filter(|c| c.contains(&dst))
             .map(|c| c.prefix_len())
             .max(),
-        RouteDest::PrefixList(_, None) => None,
+        RouteDestHot::PrefixList(None) => None,
     }
 }
 
 /// Rank among routes of equal prefix length: static CIDR routes, then prefix-list routes, then
 /// propagated routes (route-table docs, "Route priority").
-fn rank(route: &Route) -> u8 {
+fn rank(route: &RouteHot) -> u8 {
     match (&route.dest, route.origin) {
         (_, RouteOrigin::Propagated) => 2,
-        (RouteDest::PrefixList(..), _) => 1,
+        (RouteDestHot::PrefixList(..), _) => 1,
         _ => 0,
     }
 }
 
-/// The route of `rtb` that decides `dst`. `skip_gateway_endpoints` drops `pl → vpce` routes for
-/// packets that entered the VPC through peering or a transit gateway, which cannot use them.
-pub fn lookup<'a>(
+/// The position in `rtb`'s routes of the route that decides `dst`. `skip_gateway_endpoints`
+/// drops `pl → vpce` routes for packets that entered the VPC through peering or a transit
+/// gateway, which cannot use them. Scans the packed routes of the snapshot's index.
+pub fn lookup_ix(
     snap: &Snapshot,
-    rtb: &'a RouteTable,
+    rtb: RtbIx,
     dst: IpAddr,
     skip_gateway_endpoints: bool,
-) -> Option<&'a Route> {
-    let mut best: Option<(&Route, u8, u8)> = None;
-    for r in &rtb.routes {
-        if skip_gateway_endpoints && matches!(r.target, RouteTarget::VpcEndpoint(_)) {
+) -> Option<usize> {
+    let mut best: Option<(usize, u8, u8)> = None;
+    for (i, r) in snap.routes_hot(rtb).iter().enumerate() {
+        if skip_gateway_endpoints && r.target_kind == RouteTargetKind::VpcEndpoint {
             continue;
         }
-        let Some(len) = match_len(snap, r, dst) else {
+        let Some(len) = match_len(snap, &r.dest, dst) else {
             continue;
         };
         let rk = rank(r);
@@ -52,10 +53,20 @@ pub fn lookup<'a>(
             Some((_, bl, brk)) => len > bl || (len == bl && rk < brk),
         };
         if better {
-            best = Some((r, len, rk));
+            best = Some((i, len, rk));
         }
     }
     best.map(|b| b.0)
+}
+
+/// The route of `rtb` that decides `dst` (see [`lookup_ix`]).
+pub fn lookup(
+    snap: &Snapshot,
+    rtb: RtbIx,
+    dst: IpAddr,
+    skip_gateway_endpoints: bool,
+) -> Option<&Route> {
+    lookup_ix(snap, rtb, dst, skip_gateway_endpoints).and_then(|i| snap.rtb(rtb).routes.get(i))
 }
 
 pub fn route_label(snap: &Snapshot, r: &Route) -> String {

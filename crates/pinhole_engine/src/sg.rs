@@ -1,6 +1,6 @@
 //! Security-group evaluation: allow-only, the union of every group on the interface.
 
-use pinhole_model::{EniIx, Protocol, SgIx, SgPeer, SgRule, Snapshot};
+use pinhole_model::{EniIx, Protocol, SgIx, SgPeerHot, SgRuleHot, Snapshot};
 use std::net::IpAddr;
 
 /// How the other end's identity reached this interface, for group-reference rules.
@@ -21,7 +21,7 @@ pub struct SgInput {
     pub peer: IpAddr,
 }
 
-fn rule_matches_traffic(r: &SgRule, inp: &SgInput) -> bool {
+fn rule_matches_traffic(r: &SgRuleHot, inp: &SgInput) -> bool {
     if !r.protocol.matches(inp.proto) {
         return false;
     }
@@ -43,25 +43,25 @@ fn rule_matches_traffic(r: &SgRule, inp: &SgInput) -> bool {
 fn rule_matches_peer(
     snap: &Snapshot,
     me: EniIx,
-    r: &SgRule,
+    r: &SgRuleHot,
     inbound: bool,
     inp: &SgInput,
     scope: RefScope,
 ) -> bool {
-    match &r.peer {
-        SgPeer::Cidr(c) => c.contains(&inp.peer),
-        SgPeer::PrefixList(p) => snap.index.prefix_list.get(p.as_str()).is_some_and(|&pl| {
+    match r.peer {
+        SgPeerHot::Cidr(c) => c.contains(&inp.peer),
+        SgPeerHot::PrefixList(pl) => pl.is_some_and(|pl| {
             snap.prefix_lists[pl.ix()]
                 .cidrs
                 .iter()
                 .any(|c| c.contains(&inp.peer))
         }),
-        SgPeer::Group { group, .. } => {
-            let my_vpc = snap.eni(me).vpc;
+        SgPeerHot::Group(key) => {
+            let my_vpc = snap.eni_hot(me).vpc;
             snap.enis_at(inp.peer).iter().any(|&other| {
-                let o = snap.eni(other);
-                let carries = o.groups.iter().any(|&g| snap.sg(g).id == *group);
-                let visible = o.vpc == my_vpc
+                // Interned ids: equal keys are equal group ids.
+                let carries = snap.eni_groups(other).iter().any(|(_, g)| g.key == key);
+                let visible = snap.eni_hot(other).vpc == my_vpc
                     || scope.same_region_peering
                     || (inbound && scope.tgw_referencing);
                 carries && visible
@@ -71,6 +71,8 @@ fn rule_matches_peer(
 }
 
 /// The first group and rule (in id order, then rule order) of `eni` that admits the traffic.
+/// Reads the packed rules of [`pinhole_model::HotTables`]; the rule index is the same as in
+/// the group's `ingress` or `egress`.
 pub fn allows(
     snap: &Snapshot,
     eni: EniIx,
@@ -79,13 +81,11 @@ pub fn allows(
     scope: RefScope,
 ) -> Option<(SgIx, usize)> {
     // Ingest keeps each interface's groups in id order.
-    for &g in &snap.eni(eni).groups {
-        let sg = snap.sg(g);
-        let rules = if inbound { &sg.ingress } else { &sg.egress };
-        for (i, r) in rules.iter().enumerate() {
+    for (g, hot) in snap.eni_groups(eni) {
+        for (i, r) in snap.sg_rules_hot(hot, inbound).iter().enumerate() {
             if rule_matches_traffic(r, inp) && rule_matches_peer(snap, eni, r, inbound, inp, scope)
             {
-                return Some((g, i));
+                return Some((*g, i));
             }
         }
     }

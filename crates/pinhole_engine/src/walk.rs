@@ -49,10 +49,17 @@ struct Packet {
     icmp: Option<(u8, u8)>,
 }
 
+/// Whose source port a [`PortVar`] is; named only when a partial verdict reports it.
+#[derive(Clone, Copy)]
+enum PortOwner {
+    Client,
+    Nat(NatIx),
+}
+
 /// A source port range some client or translator picks from, and what stateless rules left.
 #[derive(Clone)]
 struct PortVar {
-    owner: String,
+    owner: PortOwner,
     initial: PortSet,
     set: PortSet,
     /// Ports dropped, with the NACL and the label of the rule that dropped them.
@@ -97,6 +104,16 @@ struct Stop {
 
 type Step<T = (Pos, Packet)> = Result<T, Box<Stop>>;
 
+/// `format!` into a buffer sized for a whole explanation: one allocation instead of a chain of
+/// reallocations, and room left for the `blocked on the …: ` prefix of the reason.
+macro_rules! msg {
+    ($($arg:tt)*) => {{
+        let mut s = String::with_capacity(192);
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!($($arg)*));
+        s
+    }};
+}
+
 /// Record a hop only when the walker records hops: the arguments are not even evaluated
 /// otherwise, which keeps batch queries free of string formatting.
 macro_rules! hop {
@@ -124,6 +141,77 @@ struct Walker<'a> {
     scope: RefScope,
     depth: u32,
     notes: Vec<String>,
+}
+
+/// An address as its `Display` writes it, IPv4 in one write instead of the formatter's
+/// machinery for each octet: most stops quote an address or two.
+struct Ip(IpAddr);
+
+impl std::fmt::Display for Ip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let IpAddr::V4(a) = self.0 else {
+            return write!(f, "{}", self.0);
+        };
+        let (mut buf, mut n) = ([0u8; 15], 0);
+        for (i, o) in a.octets().into_iter().enumerate() {
+            let digits = [o / 100, o / 10 % 10, o % 10];
+            let skip = if o >= 100 {
+                0
+            } else if o >= 10 {
+                1
+            } else {
+                2
+            };
+            if i > 0 {
+                buf[n] = b'.';
+                n += 1;
+            }
+            for d in &digits[skip..] {
+                buf[n] = b'0' + d;
+                n += 1;
+            }
+        }
+        f.write_str(std::str::from_utf8(&buf[..n]).unwrap_or_default())
+    }
+}
+
+struct PktFmt<'w> {
+    vars: &'w [PortVar],
+    p: &'w Packet,
+}
+
+impl PktFmt<'_> {
+    fn endpoint(
+        &self,
+        f: &mut std::fmt::Formatter<'_>,
+        a: IpAddr,
+        port: Option<Port>,
+    ) -> std::fmt::Result {
+        match (a, port) {
+            (IpAddr::V6(v6), Some(_)) => write!(f, "[{v6}]")?,
+            _ => write!(f, "{}", Ip(a))?,
+        }
+        match port {
+            None => Ok(()),
+            Some(Port::Const(n)) => write!(f, ":{n}"),
+            Some(Port::Var(k)) => write!(f, ":{}", self.vars[k].set),
+        }
+    }
+}
+
+impl std::fmt::Display for PktFmt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = self.p;
+        self.endpoint(f, p.src, p.sport)?;
+        f.write_str(" -> ")?;
+        self.endpoint(f, p.dst, p.dport)?;
+        f.write_str(" ")?;
+        write_proto_name(f, p.proto)?;
+        match p.icmp {
+            Some((t, c)) => write!(f, " type {t} code {c}"),
+            None => Ok(()),
+        }
+    }
 }
 
 fn name_of(tags: &Tags) -> Option<String> {
@@ -197,32 +285,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn endpoint_str(&self, a: IpAddr, p: Option<Port>) -> String {
-        match (a, p) {
-            (IpAddr::V6(v6), Some(_)) => format!("[{v6}]{}", self.port_str(p)),
-            _ => format!("{a}{}", self.port_str(p)),
-        }
-    }
-
-    fn port_str(&self, p: Option<Port>) -> String {
-        match p {
-            None => String::new(),
-            Some(Port::Const(n)) => format!(":{n}"),
-            Some(Port::Var(k)) => format!(":{}", self.vars[k].set),
-        }
-    }
-
     fn pkt_str(&self, p: &Packet) -> String {
-        let proto = proto_name(p.proto);
-        let icmp = match p.icmp {
-            Some((t, c)) => format!(" type {t} code {c}"),
-            None => String::new(),
-        };
-        format!(
-            "{} -> {} {proto}{icmp}",
-            self.endpoint_str(p.src, p.sport),
-            self.endpoint_str(p.dst, p.dport)
-        )
+        self.pkt_fmt(p).to_string()
+    }
+
+    /// The packet as hops and messages show it: `10.0.1.5:32768-60999 -> 10.1.0.9:443 tcp`.
+    /// A `Display`, so that a message embeds it without temporary strings.
+    fn pkt_fmt<'w>(&'w self, p: &'w Packet) -> PktFmt<'w> {
+        PktFmt {
+            vars: &self.vars,
+            p,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -251,11 +324,10 @@ impl<'a> Walker<'a> {
     }
 
     fn subnet_label(&self, s: SubnetIx) -> String {
-        let sub = self.snap.subnet(s);
-        Snapshot::display_name(&sub.tags, sub.id.as_str())
+        self.snap.subnet_named(s).to_string()
     }
 
-    fn new_var(&mut self, owner: String, range: PortSet) -> usize {
+    fn new_var(&mut self, owner: PortOwner, range: PortSet) -> usize {
         self.vars.push(PortVar {
             owner,
             initial: range.clone(),
@@ -267,58 +339,100 @@ impl<'a> Walker<'a> {
 
     // ---- checks -----------------------------------------------------------------------
 
-    /// Why an allow rule of `acl` did not apply, when one almost did.
+    /// Why an allow rule of `acl` did not apply, when one almost did: appended to `out`.
     fn near_miss_hint(
         &self,
-        acl: &NetworkAcl,
-        egress: bool,
+        out: &mut String,
+        entries: &[AclEntry],
         p: &Packet,
         addr: IpAddr,
         dports: &PortSet,
-    ) -> String {
+    ) {
+        use std::fmt::Write;
         let inp = AclInput {
             proto: p.proto,
             addr,
             dports,
             icmp: p.icmp,
         };
-        let Some(e) = acl::near_miss(acl, egress, &inp) else {
-            return String::new();
+        let Some(e) = acl::near_miss(entries, &inp) else {
+            return;
         };
-        let allowed = match e.ports {
-            Some((a, b)) if a == b => a.to_string(),
-            Some((a, b)) => format!("{a}-{b}"),
-            None => "all".into(),
-        };
-        let why = if self.dir == Direction::Reply {
-            " (the client's source port: NACLs are stateless, so the reply needs its own rule for it)"
-        } else {
-            ""
-        };
-        format!(
-            "; rule {} would allow it but only to destination port {allowed}, and this packet goes to port {dports}{why}",
+        let _ = write!(
+            out,
+            "; rule {} would allow it but only to destination port ",
             e.rule_number
-        )
+        );
+        let _ = match e.ports {
+            Some((a, b)) if a == b => write!(out, "{a}"),
+            Some((a, b)) => write!(out, "{a}-{b}"),
+            None => write!(out, "all"),
+        };
+        let _ = write!(out, ", and this packet goes to port {dports}");
+        if self.dir == Direction::Reply {
+            out.push_str(
+                " (the client's source port: NACLs are stateless, so the reply needs its own rule for it)",
+            );
+        }
+    }
+
+    /// A NACL's deny: the reason names the NACL, the rule, the subnet and a near miss.
+    fn nacl_deny(
+        &self,
+        acl_ix: AclIx,
+        subnet: SubnetIx,
+        egress: bool,
+        p: &Packet,
+        dports: &PortSet,
+        rule: String,
+    ) -> Box<Stop> {
+        let snap = self.snap;
+        let addr = if egress { p.dst } else { p.src };
+        // Ids and names from the packed labels (see `HotTables::acl_labels`).
+        let (named, sub) = (snap.acl_named(acl_ix), snap.subnet_named(subnet));
+        let mut message = msg!("{named} {rule} on {sub}");
+        let entries = snap.subnet_acl_entries(subnet, egress);
+        self.near_miss_hint(&mut message, entries, p, addr, dports);
+        let mut s = stop(
+            Verdict::Blocked,
+            "network-acl",
+            named.id,
+            named.name_string(),
+            Some("SUBNET_ACL_RESTRICTION"),
+            message,
+        );
+        s.rule = Some(rule);
+        s
     }
 
     fn nacl(&mut self, subnet: SubnetIx, egress: bool, p: &Packet) -> Step<()> {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
-        let Some(acl_ix) = sub.network_acl else {
+        let Some(acl_ix) = snap.subnet_hot(subnet).network_acl else {
             return Err(stop(
                 Verdict::Unknown,
                 "subnet",
                 sub.id.as_str(),
                 name_of(&sub.tags),
                 Some("UNKNOWN_RESOURCE"),
-                format!(
+                msg!(
                     "subnet `{}` has no network ACL in the snapshot (no association and no default NACL)",
                     sub.id
                 ),
             ));
         };
+        // The struct for hop tables only; the entries come packed with the subnet.
         let acl = snap.acl(acl_ix);
+        let entries = snap.subnet_acl_entries(subnet, egress);
         let addr = if egress { p.dst } else { p.src };
+        let no_rule = || {
+            if egress {
+                "outbound (no matching rule)"
+            } else {
+                "inbound (no matching rule)"
+            }
+            .to_string()
+        };
         let single = match p.dport {
             Some(Port::Var(_)) => None,
             Some(Port::Const(n)) => Some(n),
@@ -332,7 +446,7 @@ impl<'a> Walker<'a> {
                 dports: &none,
                 icmp: p.icmp,
             };
-            let hit = acl::first_match(acl, egress, &inp, port);
+            let hit = acl::first_match(entries, &inp, port);
             if let Some(e) = hit.filter(|e| e.action == RuleAction::Allow) {
                 hop!(
                     self,
@@ -347,13 +461,7 @@ impl<'a> Walker<'a> {
                 );
                 return Ok(());
             }
-            let rule = hit.map(|e| e.label(egress)).unwrap_or_else(|| {
-                format!(
-                    "{} (no matching rule)",
-                    if egress { "outbound" } else { "inbound" }
-                )
-            });
-            let where_ = self.subnet_label(subnet);
+            let rule = hit.map(|e| e.label(egress)).unwrap_or_else(no_rule);
             hop!(
                 self,
                 "network-acl",
@@ -362,23 +470,35 @@ impl<'a> Walker<'a> {
                 "deny",
                 Some(rule.clone()),
                 p,
-                format!("on {where_}"),
+                format!("on {}", self.subnet_label(subnet)),
                 Some("SUBNET_ACL_RESTRICTION")
             );
-            let hint = self.near_miss_hint(acl, egress, p, addr, &PortSet::single(port));
-            let mut s = stop(
-                Verdict::Blocked,
-                "network-acl",
-                acl.id.as_str(),
-                name_of(&acl.tags),
-                Some("SUBNET_ACL_RESTRICTION"),
-                format!(
-                    "{} {rule} on {where_}{hint}",
-                    Snapshot::display_name(&acl.tags, acl.id.as_str())
-                ),
-            );
-            s.rule = Some(rule);
-            return Err(s);
+            let single = PortSet::single(port);
+            return Err(self.nacl_deny(acl_ix, subnet, egress, p, &single, rule));
+        }
+        if let Some(Port::Var(k)) = p.dport {
+            let inp = AclInput {
+                proto: p.proto,
+                addr,
+                dports: &self.vars[k].set,
+                icmp: p.icmp,
+            };
+            // One allow entry passes the whole range: the set is unchanged and nothing is cut,
+            // so skip the set algebra of `evaluate`.
+            if let Some(e) = acl::allows_all(entries, &inp) {
+                hop!(
+                    self,
+                    "network-acl",
+                    acl.id.as_str(),
+                    name_of(&acl.tags),
+                    "allow",
+                    Some(e.label(egress)),
+                    p,
+                    format!("on {}", self.subnet_label(subnet)),
+                    None,
+                );
+                return Ok(());
+            }
         }
         let dports = match p.dport {
             Some(Port::Const(n)) => PortSet::single(n),
@@ -386,8 +506,7 @@ impl<'a> Walker<'a> {
             None => PortSet::single(0),
         };
         let out = acl::evaluate(
-            acl,
-            egress,
+            entries,
             &AclInput {
                 proto: p.proto,
                 addr,
@@ -395,7 +514,6 @@ impl<'a> Walker<'a> {
                 icmp: p.icmp,
             },
         );
-        let where_ = self.subnet_label(subnet);
         if out.allowed.is_empty() {
             let (entry, _) = out
                 .denied
@@ -403,12 +521,7 @@ impl<'a> Walker<'a> {
                 .max_by_key(|(_, s)| s.len())
                 .map(|(e, s)| (*e, s))
                 .unzip();
-            let rule = entry.map(|e| e.label(egress)).unwrap_or_else(|| {
-                format!(
-                    "{} (no matching rule)",
-                    if egress { "outbound" } else { "inbound" }
-                )
-            });
+            let rule = entry.map(|e| e.label(egress)).unwrap_or_else(no_rule);
             hop!(
                 self,
                 "network-acl",
@@ -417,25 +530,12 @@ impl<'a> Walker<'a> {
                 "deny",
                 Some(rule.clone()),
                 p,
-                format!("on {where_}"),
+                format!("on {}", self.subnet_label(subnet)),
                 Some("SUBNET_ACL_RESTRICTION"),
             );
-            let hint = self.near_miss_hint(acl, egress, p, addr, &dports);
-            let mut s = stop(
-                Verdict::Blocked,
-                "network-acl",
-                acl.id.as_str(),
-                name_of(&acl.tags),
-                Some("SUBNET_ACL_RESTRICTION"),
-                format!(
-                    "{} {rule} on {where_}{hint}",
-                    Snapshot::display_name(&acl.tags, acl.id.as_str())
-                ),
-            );
-            s.rule = Some(rule);
-            return Err(s);
+            return Err(self.nacl_deny(acl_ix, subnet, egress, p, &dports, rule));
         }
-        let mut detail = format!("on {where_}");
+        let mut detail = format!("on {}", self.subnet_label(subnet));
         if let Some(Port::Var(k)) = p.dport {
             for (e, set) in &out.denied {
                 detail.push_str(&format!("; ports {set} dropped by {}", e.label(egress)));
@@ -445,14 +545,13 @@ impl<'a> Walker<'a> {
             }
             self.vars[k].set = out.allowed.clone();
         }
-        let rule = out.allowed_by.map(|e| e.label(egress));
         hop!(
             self,
             "network-acl",
             acl.id.as_str(),
             name_of(&acl.tags),
             "allow",
-            rule,
+            out.allowed_by.map(|e| e.label(egress)),
             p,
             detail,
             None,
@@ -470,7 +569,8 @@ impl<'a> Walker<'a> {
     fn sg_check(&mut self, eni: EniIx, inbound: bool, p: &Packet) -> Step<()> {
         let snap = self.snap;
         let e = snap.eni(eni);
-        if e.groups.is_empty() {
+        let groups = snap.eni_groups(eni);
+        if groups.is_empty() {
             return Ok(());
         }
         let peer = if inbound { p.src } else { p.dst };
@@ -484,20 +584,20 @@ impl<'a> Walker<'a> {
             Some((g, i)) => {
                 let sg = snap.sg(g);
                 let rules = if inbound { &sg.ingress } else { &sg.egress };
-                let label = rules.get(i).map(|r| {
-                    format!(
-                        "{} {}",
-                        if inbound { "inbound" } else { "outbound" },
-                        r.label(inbound)
-                    )
-                });
+                // The rule's label is only for the hop table: not built when hops are not kept.
                 hop!(
                     self,
                     "security-group",
                     sg.id.as_str(),
                     Some(sg_name(sg)),
                     "allow",
-                    label,
+                    rules.get(i).map(|r| {
+                        format!(
+                            "{} {}",
+                            if inbound { "inbound" } else { "outbound" },
+                            r.label(inbound)
+                        )
+                    }),
                     p,
                     format!("on {}", e.id),
                     None,
@@ -505,17 +605,30 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             None => {
-                let mut ids: Vec<&str> = e.groups.iter().map(|&g| snap.sg(g).id.as_str()).collect();
-                ids.sort_unstable();
-                let id = ids.join(",");
-                let names: Vec<String> = e.groups.iter().map(|&g| sg_name(snap.sg(g))).collect();
+                // Ids and console names from the packed labels (see `HotTables::sg_labels`).
+                let id = match groups {
+                    [(one, _)] => snap.sg_named(*one).id.to_string(),
+                    _ => {
+                        let mut ids: Vec<&str> =
+                            groups.iter().map(|&(g, _)| snap.sg_named(g).id).collect();
+                        ids.sort_unstable();
+                        ids.join(",")
+                    }
+                };
+                // The groups' names joined by commas, written straight into one string.
+                let mut names = String::new();
+                for (k, &(g, _)) in groups.iter().enumerate() {
+                    if k > 0 {
+                        names.push(',');
+                    }
+                    names.push_str(snap.sg_named(g).name.unwrap_or_default());
+                }
                 let dir = if inbound { "inbound" } else { "outbound" };
-                let code = if e.groups.iter().all(|&g| {
-                    let s = snap.sg(g);
+                let code = if groups.iter().all(|(_, s)| {
                     if inbound {
-                        s.ingress.is_empty()
+                        s.ingress.len == 0
                     } else {
-                        s.egress.is_empty()
+                        s.egress.len == 0
                     }
                 }) {
                     "SG_HAS_NO_RULES"
@@ -526,26 +639,34 @@ impl<'a> Walker<'a> {
                     self,
                     "security-group",
                     id.clone(),
-                    Some(names.join(",")),
+                    Some(names.clone()),
                     "deny",
                     Some(format!("no {dir} rule matches")),
                     p,
                     format!("on {}", e.id),
                     Some(code),
                 );
+                let message = msg!(
+                    "no {dir} rule of {id} on {} admits {}",
+                    e.id,
+                    self.pkt_fmt(p)
+                );
                 let mut s = stop(
                     Verdict::Blocked,
                     "security-group",
-                    id.clone(),
-                    Some(names.join(",")),
+                    id,
+                    Some(names),
                     Some(code),
-                    format!(
-                        "no {dir} rule of {id} on {} admits {}",
-                        e.id,
-                        self.pkt_str(p)
-                    ),
+                    message,
                 );
-                s.rule = Some(format!("no {dir} rule matches"));
+                s.rule = Some(
+                    if inbound {
+                        "no inbound rule matches"
+                    } else {
+                        "no outbound rule matches"
+                    }
+                    .to_string(),
+                );
                 Err(s)
             }
         }
@@ -569,7 +690,8 @@ impl<'a> Walker<'a> {
             None,
         );
         self.sg_check(eni, false, &p)?;
-        self.send(e.vpc, e.subnet, p, Via::Local)
+        let hot = snap.eni_hot(eni);
+        self.send(hot.vpc, hot.subnet, p, Via::Local)
     }
 
     /// A packet leaves `subnet` (from an interface in it) towards `p.dst`.
@@ -588,24 +710,28 @@ impl<'a> Walker<'a> {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
         // Another interface of the same subnet is reached at layer 2: no route table, no NACL.
-        if sub.contains(p.dst) {
+        if snap.subnet_contains(subnet, p.dst) {
             return self.arrive(vpc, subnet, p);
         }
-        let Some(rtb_ix) = sub.route_table else {
+        let Some(rtb_ix) = snap.subnet_hot(subnet).route_table else {
             return Err(stop(
                 Verdict::Unknown,
                 "subnet",
                 sub.id.as_str(),
                 name_of(&sub.tags),
                 Some("UNKNOWN_RESOURCE"),
-                format!(
+                msg!(
                     "subnet `{}` has no route table in the snapshot (no association and no main table)",
                     sub.id
                 ),
             ));
         };
         let rtb = snap.rtb(rtb_ix);
-        let Some(r) = route::lookup(snap, rtb, p.dst, via == Via::Tgw) else {
+        // The packed route: what forwarding needs (state, target kind, id and arena index,
+        // resolved at load) without reading the route, its table or its strings.
+        let found = route::lookup_ix(snap, rtb_ix, p.dst, via == Via::Tgw)
+            .and_then(|i| Some((i, *snap.routes_hot(rtb_ix).get(i)?)));
+        let Some((ri, hot)) = found else {
             hop!(
                 self,
                 "route-table",
@@ -617,23 +743,30 @@ impl<'a> Walker<'a> {
                 format!("no route to {}", p.dst),
                 Some("NO_ROUTE_TO_DESTINATION"),
             );
+            let named = snap.rtb_named(rtb_ix);
             return Err(stop(
                 Verdict::Blocked,
                 "route-table",
-                rtb.id.as_str(),
-                name_of(&rtb.tags),
+                named.id,
+                named.name_string(),
                 Some("NO_ROUTE_TO_DESTINATION"),
-                format!(
-                    "{} of {} has no route to {}",
-                    Snapshot::display_name(&rtb.tags, rtb.id.as_str()),
-                    self.subnet_label(subnet),
-                    p.dst
+                msg!(
+                    "{named} of {} has no route to {}",
+                    snap.subnet_named(subnet),
+                    Ip(p.dst)
                 ),
             ));
         };
         self.last_rtb = Some(rtb_ix);
-        if r.state == RouteState::Blackhole {
-            let label = route::route_label(snap, r);
+        // The full route, for labels only.
+        let label = || {
+            rtb.routes
+                .get(ri)
+                .map(|r| route::route_label(snap, r))
+                .unwrap_or_default()
+        };
+        if hot.blackhole {
+            let label = label();
             hop!(
                 self,
                 "route-table",
@@ -651,7 +784,7 @@ impl<'a> Walker<'a> {
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
                 Some("BAD_STATE_ROUTE"),
-                format!(
+                msg!(
                     "{} sends {} to a blackhole ({label})",
                     Snapshot::display_name(&rtb.tags, rtb.id.as_str()),
                     p.dst
@@ -666,43 +799,38 @@ impl<'a> Walker<'a> {
             rtb.id.as_str(),
             name_of(&rtb.tags),
             "forward",
-            Some(route::route_label(snap, r)),
+            Some(label()),
             &p,
             self.subnet_label(subnet),
             None,
         );
-        if self.dir == Direction::Request && r.target != RouteTarget::Local {
-            self.via.push(r.target.id().to_string());
+        // The target's id (`RouteTarget::id`) and arena index.
+        let (id, target) = (snap.route_target_id(&hot), hot.target);
+        if self.dir == Direction::Request && hot.target_kind != RouteTargetKind::Local {
+            self.via.push(id.to_string());
         }
-        match &r.target {
-            RouteTarget::Local => self.deliver_local(vpc, Some(subnet), p),
-            RouteTarget::InternetGateway(id) => {
-                self.through_internet(vpc, subnet, p, id.as_str(), via)
+        match hot.target_kind {
+            RouteTargetKind::Local => self.deliver_local(vpc, Some(subnet), p),
+            RouteTargetKind::InternetGateway => {
+                self.through_internet(vpc, subnet, p, id, target.map(IgwIx), via)
             }
-            RouteTarget::NatGateway(id) => self.through_nat(vpc, subnet, p, id.as_str()),
-            RouteTarget::Peering(id) => self.through_peer(vpc, subnet, p, id.as_str()),
-            RouteTarget::TransitGateway(id) => self.through_tgw(vpc, subnet, p, id.as_str()),
-            RouteTarget::VpcEndpoint(id) => self.through_endpoint(vpc, subnet, p, id.as_str(), via),
-            RouteTarget::EgressOnlyInternetGateway(id) => self.through_egress_only(subnet, p, id),
-            RouteTarget::NetworkInterface(id) => {
-                let target = snap.index.eni.get(id.as_str()).copied();
-                self.through_middlebox(vpc, subnet, p, id.as_str(), target)
+            RouteTargetKind::NatGateway => self.through_nat(vpc, subnet, p, id, target.map(NatIx)),
+            RouteTargetKind::Peering => self.through_peer(vpc, subnet, p, id, target.map(PcxIx)),
+            RouteTargetKind::TransitGateway => self.through_tgw(vpc, subnet, p, id),
+            RouteTargetKind::VpcEndpoint => {
+                self.through_endpoint(vpc, subnet, p, id, target.map(VpceIx), via)
             }
-            RouteTarget::Instance(id) => {
-                let target = snap
-                    .index
-                    .instance
-                    .get(id.as_str())
-                    .and_then(|&i| snap.instances[i.ix()].enis.first().copied());
-                self.through_middlebox(vpc, subnet, p, id.as_str(), target)
+            RouteTargetKind::EgressOnlyInternetGateway => self.through_egress_only(subnet, p, id),
+            RouteTargetKind::NetworkInterface | RouteTargetKind::Instance => {
+                self.through_middlebox(vpc, subnet, p, id, target.map(EniIx))
             }
-            RouteTarget::VirtualPrivateGateway(id) | RouteTarget::Other(id) => Err(stop(
+            RouteTargetKind::VirtualPrivateGateway | RouteTargetKind::Other => Err(stop(
                 Verdict::Unknown,
                 "route-table",
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "{} leaves the snapshot through `{id}` (VPN, Direct Connect or another gateway pinhole does not follow)",
                     p.dst
                 ),
@@ -721,7 +849,7 @@ impl<'a> Walker<'a> {
                 v.id.as_str(),
                 name_of(&v.tags),
                 Some("NO_POSSIBLE_DESTINATION"),
-                format!(
+                msg!(
                     "no subnet of {} holds {}",
                     Snapshot::display_name(&v.tags, v.id.as_str()),
                     p.dst
@@ -741,14 +869,18 @@ impl<'a> Walker<'a> {
     fn arrive(&mut self, vpc: VpcIx, subnet: SubnetIx, mut p: Packet) -> Step {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
-        if let Some(c) = sub.cidrs.iter().find(|c| is_reserved_in(p.dst, **c)) {
+        if let Some(c) = snap
+            .subnet_cidrs(subnet)
+            .iter()
+            .find(|c| is_reserved_in(p.dst, **c))
+        {
             return Err(stop(
                 Verdict::InvalidConfig,
                 "subnet",
                 sub.id.as_str(),
                 name_of(&sub.tags),
                 Some("ENI_ADDRESS_RESTRICTION"),
-                format!(
+                msg!(
                     "{} is an address AWS reserves in {} ({c}: the first four and the last); no interface can use it",
                     p.dst,
                     self.subnet_label(subnet)
@@ -762,7 +894,7 @@ impl<'a> Walker<'a> {
                 sub.id.as_str(),
                 name_of(&sub.tags),
                 Some("NO_POSSIBLE_DESTINATION"),
-                format!(
+                msg!(
                     "no network interface in {} holds {}",
                     self.subnet_label(subnet),
                     p.dst
@@ -781,11 +913,11 @@ impl<'a> Walker<'a> {
                 e.id.as_str(),
                 eni_name(snap, e),
                 Some("BAD_STATE"),
-                format!("{} belongs to an instance that is {state}", e.id),
+                msg!("{} belongs to an instance that is {state}", e.id),
             ));
         }
-        match e.kind {
-            EniKind::NatGateway => {
+        match snap.eni_hot(eni).kind {
+            EniKindTag::NatGateway => {
                 let nat = snap.nat_at(p.dst);
                 let record = self.nats.iter().position(|r| {
                     Some(r.nat) == nat && r.new_src == p.dst && r.new_sport == p.dport
@@ -818,7 +950,7 @@ impl<'a> Walker<'a> {
                         nat.and_then(|n| name_of(&snap.nat(n).tags))
                             .or_else(|| name_of(&e.tags)),
                         Some("NO_POSSIBLE_DESTINATION"),
-                        format!(
+                        msg!(
                             "{} is a NAT gateway's address; a NAT gateway accepts no connections from outside",
                             p.dst
                         ),
@@ -826,16 +958,16 @@ impl<'a> Walker<'a> {
                 }
             }
             // A load balancer node that opened the connection gets its reply like any client.
-            EniKind::LoadBalancer if self.dir == Direction::Request => {
+            EniKindTag::LoadBalancer if self.dir == Direction::Request => {
                 self.at_load_balancer(eni, p)
             }
-            EniKind::TransitGateway => Err(stop(
+            EniKindTag::TransitGateway => Err(stop(
                 Verdict::Blocked,
                 "network-interface",
                 e.id.as_str(),
                 eni_name(snap, e),
                 Some("NO_POSSIBLE_DESTINATION"),
-                format!(
+                msg!(
                     "{} is a transit gateway attachment's interface; it answers nothing",
                     p.dst
                 ),
@@ -876,9 +1008,10 @@ impl<'a> Walker<'a> {
                 e.id.as_str(),
                 name_of(&e.tags),
                 Some("UNKNOWN_RESOURCE"),
-                format!(
+                msg!(
                     "{} is a load balancer node ({}) whose load balancer and listeners are not in the snapshot",
-                    p.dst, e.description
+                    p.dst,
+                    e.description
                 ),
             ));
         };
@@ -919,9 +1052,10 @@ impl<'a> Walker<'a> {
                     lb.arn.clone(),
                     Some(lb.name.clone()),
                     Some("ELBV2_LISTENERS_MISMATCH"),
-                    format!(
+                    msg!(
                         "load balancer {} has no listener for {what} (node {})",
-                        lb.name, p.dst
+                        lb.name,
+                        p.dst
                     ),
                 ))
             }
@@ -931,9 +1065,12 @@ impl<'a> Walker<'a> {
                 lb.arn.clone(),
                 Some(lb.name.clone()),
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "load balancer {} accepts {} {} at {}; forwarding to its targets is not modelled yet",
-                    lb.name, l.protocol, l.port, p.dst
+                    lb.name,
+                    l.protocol,
+                    l.port,
+                    p.dst
                 ),
             )),
         }
@@ -958,43 +1095,47 @@ impl<'a> Walker<'a> {
         subnet: SubnetIx,
         mut p: Packet,
         igw_id: &str,
+        igw_ix: Option<IgwIx>,
         via: Via,
     ) -> Step {
         let snap = self.snap;
-        let Some(&igw_ix) = snap.index.igw.get(igw_id) else {
+        let Some(igw_ix) = igw_ix else {
             return Err(stop(
                 Verdict::Unknown,
                 "internet-gateway",
                 igw_id,
                 None,
                 Some("UNKNOWN_RESOURCE"),
-                format!("internet gateway `{igw_id}` is not in the snapshot"),
+                msg!("internet gateway `{igw_id}` is not in the snapshot"),
             ));
         };
-        let igw = &snap.internet_gateways[igw_ix.ix()];
-        let (id, name) = (igw.id.as_str(), name_of(&igw.tags));
+        // Id, name and attachments from the hot tables (see `HotTables::igw_labels`); the name
+        // is looked up only when a stop or a hop quotes it.
+        let named = snap.igw_named(igw_ix);
+        let id = named.id;
+        let name = || named.name_string();
         self.nacl(subnet, true, &p)?;
-        if !igw.vpcs.contains(&vpc) {
+        if !snap.igw_vpcs(igw_ix).contains(&vpc) {
             return Err(stop(
                 Verdict::Blocked,
                 "internet-gateway",
                 id,
-                name,
+                name(),
                 Some("BAD_STATE_ATTACHMENT"),
-                format!("{id} is not attached to {}", snap.vpc(vpc).id),
+                msg!("{id} is not attached to {}", snap.vpc(vpc).id),
             ));
         }
         if let Via::Nat(n) = via
-            && !snap.nat(n).public
+            && !snap.nat_hot(n).public
         {
             {
                 return Err(stop(
                     Verdict::Blocked,
                     "internet-gateway",
                     id,
-                    name,
+                    name(),
                     Some("BAD_STATE"),
-                    format!(
+                    msg!(
                         "traffic from private NAT gateway {} to an internet gateway is dropped",
                         snap.nat(n).id
                     ),
@@ -1006,9 +1147,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "internet-gateway",
                 id,
-                name,
+                name(),
                 Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
-                format!("{id} does not forward to the private address {}", p.dst),
+                msg!("{id} does not forward to the private address {}", Ip(p.dst)),
             ));
         }
         if is_rfc6598(p.dst) {
@@ -1016,9 +1157,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "internet-gateway",
                 id,
-                name,
+                name(),
                 Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"),
-                format!("{id} does not forward to the shared address {}", p.dst),
+                msg!("{id} does not forward to the shared address {}", Ip(p.dst)),
             ));
         }
         if p.src.is_ipv4() {
@@ -1027,7 +1168,7 @@ impl<'a> Walker<'a> {
                     self,
                     "internet-gateway",
                     id,
-                    name.clone(),
+                    name(),
                     "drop",
                     None,
                     &p,
@@ -1038,9 +1179,9 @@ impl<'a> Walker<'a> {
                     Verdict::Blocked,
                     "internet-gateway",
                     id,
-                    name,
+                    name(),
                     Some("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
-                    format!(
+                    msg!(
                         "{} has no public or Elastic IP, so {id} drops its traffic",
                         p.src
                     ),
@@ -1052,7 +1193,7 @@ impl<'a> Walker<'a> {
                 self,
                 "internet-gateway",
                 id,
-                name,
+                name(),
                 "translate",
                 None,
                 &p,
@@ -1064,7 +1205,7 @@ impl<'a> Walker<'a> {
                 self,
                 "internet-gateway",
                 id,
-                name,
+                name(),
                 "forward",
                 None,
                 &p,
@@ -1084,7 +1225,7 @@ impl<'a> Walker<'a> {
                 id,
                 None,
                 Some("PROTOCOL_RESTRICTION"),
-                format!("{id} carries IPv6 only"),
+                msg!("{id} carries IPv6 only"),
             ));
         }
         hop!(
@@ -1134,7 +1275,7 @@ impl<'a> Walker<'a> {
                     "internet",
                     None,
                     Some("NO_POSSIBLE_DESTINATION"),
-                    format!(
+                    msg!(
                         "{} is {what}: no live interface holds it, so nothing answers",
                         p.dst
                     ),
@@ -1147,7 +1288,7 @@ impl<'a> Walker<'a> {
                     "internet",
                     None,
                     Some("NO_POSSIBLE_DESTINATION"),
-                    format!("{} is not an internet address", p.dst),
+                    msg!("{} is not an internet address", p.dst),
                 ));
             }
             hop!(
@@ -1163,7 +1304,7 @@ impl<'a> Walker<'a> {
             );
             return Ok((Pos::Internet, p));
         };
-        let vpc = snap.eni(eni).vpc;
+        let vpc = snap.eni_hot(eni).vpc;
         let v = snap.vpc(vpc);
         // The reply of an IPv6 flow that left through an egress-only gateway comes back through
         // it (it is stateful); nothing else enters through one.
@@ -1193,9 +1334,10 @@ impl<'a> Walker<'a> {
                 v.id.as_str(),
                 name_of(&v.tags),
                 Some("NO_POSSIBLE_DESTINATION"),
-                format!(
+                msg!(
                     "{} has no internet gateway, so {} is unreachable from the internet (an egress-only internet gateway admits replies only)",
-                    v.id, p.dst
+                    v.id,
+                    p.dst
                 ),
             ));
         };
@@ -1207,9 +1349,10 @@ impl<'a> Walker<'a> {
                 igw.id.as_str(),
                 name_of(&igw.tags),
                 Some("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"),
-                format!(
+                msg!(
                     "{} drops inbound traffic from the non-public address {}",
-                    igw.id, p.src
+                    igw.id,
+                    p.src
                 ),
             ));
         }
@@ -1234,38 +1377,48 @@ impl<'a> Walker<'a> {
         self.deliver_local(vpc, None, p)
     }
 
-    fn through_nat(&mut self, vpc: VpcIx, subnet: SubnetIx, mut p: Packet, nat_id: &str) -> Step {
+    fn through_nat(
+        &mut self,
+        vpc: VpcIx,
+        subnet: SubnetIx,
+        mut p: Packet,
+        nat_id: &str,
+        nat_ix: Option<NatIx>,
+    ) -> Step {
         let snap = self.snap;
-        let Some(&nat_ix) = snap.index.nat.get(nat_id) else {
+        let Some(nat_ix) = nat_ix else {
             return Err(stop(
                 Verdict::Unknown,
                 "nat-gateway",
                 nat_id,
                 None,
                 Some("UNKNOWN_RESOURCE"),
-                format!("NAT gateway `{nat_id}` is not in the snapshot"),
+                msg!("NAT gateway `{nat_id}` is not in the snapshot"),
             ));
         };
-        let n = snap.nat(nat_ix);
-        let (id, name) = (n.id.as_str(), name_of(&n.tags));
-        if n.state != "available" {
+        // The checks read the packed record; the gateway itself only for names and messages.
+        // `nat_id` is its id: the index maps each gateway's id to it.
+        let (hot, n) = (*snap.nat_hot(nat_ix), snap.nat(nat_ix));
+        let id = nat_id;
+        let name = || name_of(&n.tags);
+        if !hot.available {
             return Err(stop(
                 Verdict::Blocked,
                 "nat-gateway",
                 id,
-                name,
+                name(),
                 Some("BAD_STATE"),
-                format!("{id} is {}", n.state),
+                msg!("{id} is {}", n.state),
             ));
         }
-        if n.vpc != vpc {
+        if hot.vpc != vpc {
             return Err(stop(
                 Verdict::Blocked,
                 "nat-gateway",
                 id,
-                name,
+                name(),
                 Some("NGW_REQUIRES_SOURCE_IN_VPC"),
-                format!("{id} is in another VPC"),
+                msg!("{id} is in another VPC"),
             ));
         }
         if ![Protocol::TCP, Protocol::UDP, Protocol::ICMP].contains(&p.proto) {
@@ -1273,28 +1426,28 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "nat-gateway",
                 id,
-                name,
+                name(),
                 Some("PROTOCOL_RESTRICTION"),
-                format!("{id} carries TCP, UDP and ICMP only"),
+                msg!("{id} carries TCP, UDP and ICMP only"),
             ));
         }
-        if subnet != n.subnet {
+        if subnet != hot.subnet {
             self.nacl(subnet, true, &p)?;
-            self.nacl(n.subnet, false, &p)?;
+            self.nacl(hot.subnet, false, &p)?;
         }
-        let Some(&nat_ip) = n.private_ips.first() else {
+        let Some(nat_ip) = hot.private_ip else {
             return Err(stop(
                 Verdict::Unknown,
                 "nat-gateway",
                 id,
-                name,
+                name(),
                 Some("UNKNOWN_RESOURCE"),
-                format!("{id} has no private address in the snapshot"),
+                msg!("{id} has no private address in the snapshot"),
             ));
         };
         let new_sport = p.sport.map(|_| {
             Port::Var(self.new_var(
-                format!("{id} source port"),
+                PortOwner::Nat(nat_ix),
                 PortSet::range(WIDE_EPHEMERAL.0, WIDE_EPHEMERAL.1),
             ))
         });
@@ -1312,7 +1465,7 @@ impl<'a> Walker<'a> {
             self,
             "nat-gateway",
             id,
-            name,
+            name(),
             "translate",
             None,
             &p,
@@ -1323,32 +1476,40 @@ impl<'a> Walker<'a> {
             },
             Some("NGW_SOURCE_ADDRESS_REASSIGN"),
         );
-        self.send(vpc, n.subnet, p, Via::Nat(nat_ix))
+        self.send(vpc, hot.subnet, p, Via::Nat(nat_ix))
     }
 
-    fn through_peer(&mut self, vpc: VpcIx, subnet: SubnetIx, p: Packet, pcx_id: &str) -> Step {
+    fn through_peer(
+        &mut self,
+        vpc: VpcIx,
+        subnet: SubnetIx,
+        p: Packet,
+        pcx_id: &str,
+        pcx_ix: Option<PcxIx>,
+    ) -> Step {
         let snap = self.snap;
-        let Some(&pcx_ix) = snap.index.pcx.get(pcx_id) else {
+        let Some(pcx_ix) = pcx_ix else {
             return Err(stop(
                 Verdict::Unknown,
                 "vpc-peering-connection",
                 pcx_id,
                 None,
                 Some("UNKNOWN_RESOURCE"),
-                format!("peering connection `{pcx_id}` is not in the snapshot"),
+                msg!("peering connection `{pcx_id}` is not in the snapshot"),
             ));
         };
         let pcx = &snap.peerings[pcx_ix.ix()];
-        let (id, name) = (pcx.id.as_str(), name_of(&pcx.tags));
+        let id = pcx.id.as_str();
+        let name = || name_of(&pcx.tags);
         self.nacl(subnet, true, &p)?;
         if !pcx.active() {
             return Err(stop(
                 Verdict::Blocked,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 Some("BAD_STATE"),
-                format!("{id} is {}, not active", pcx.status),
+                msg!("{id} is {}, not active", pcx.status),
             ));
         }
         let me = snap.vpc(vpc);
@@ -1357,9 +1518,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 Some("BAD_STATE_ATTACHMENT"),
-                format!("{id} does not connect {}", me.id),
+                msg!("{id} does not connect {}", me.id),
             ));
         };
         let peer_cidrs: Vec<ipnet::IpNet> = match side.vpc {
@@ -1375,9 +1536,9 @@ impl<'a> Walker<'a> {
                 Verdict::InvalidConfig,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 None,
-                format!(
+                msg!(
                     "{id} joins VPCs with overlapping CIDRs ({a} and {b}); AWS does not allow this peering"
                 ),
             ));
@@ -1387,11 +1548,12 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
-                format!(
+                msg!(
                     "{id} carries only traffic from {}'s own CIDRs; source {} is outside (no transitive or edge-to-edge routing)",
-                    me.id, p.src
+                    me.id,
+                    p.src
                 ),
             ));
         }
@@ -1400,9 +1562,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 Some("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
-                format!(
+                msg!(
                     "{} is outside the CIDRs of peer VPC {} ({})",
                     p.dst,
                     side.vpc_id,
@@ -1419,9 +1581,9 @@ impl<'a> Walker<'a> {
                 Verdict::Unknown,
                 "vpc-peering-connection",
                 id,
-                name,
+                name(),
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "peer VPC {} (account {}) is not in the snapshot",
                     side.vpc_id,
                     side.account.as_ref().map(|a| a.as_str()).unwrap_or("?")
@@ -1437,7 +1599,7 @@ impl<'a> Walker<'a> {
             self,
             "vpc-peering-connection",
             id,
-            name,
+            name(),
             "forward",
             None,
             &p,
@@ -1463,26 +1625,27 @@ impl<'a> Walker<'a> {
                 tgw_id,
                 None,
                 Some("NO_ROUTE_TO_DESTINATION"),
-                format!(
+                msg!(
                     "{} has no attachment to transit gateway {tgw_id} in the snapshot",
                     snap.vpc(vpc).id
                 ),
             ));
         };
         let att = &snap.tgw_attachments[att_ix];
-        let (aid, aname) = (att.id.as_str(), name_of(&att.tags));
+        let aid = att.id.as_str();
+        let aname = || name_of(&att.tags);
         if !att.available() {
             return Err(stop(
                 Verdict::Blocked,
                 "transit-gateway-attachment",
                 aid,
-                aname,
+                aname(),
                 Some("BAD_STATE_ATTACHMENT"),
-                format!("{aid} is {}", att.state),
+                msg!("{aid} is {}", att.state),
             ));
         }
-        let zone = snap.subnet(subnet).zone().to_string();
-        let zone_name = zone_label(snap.subnet(subnet));
+        // Borrowed from the snapshot; the readable label is built only for messages.
+        let zone = snap.subnet(subnet).zone();
         let Some(&entry) = att.subnets.iter().find(|&&s| snap.subnet(s).zone() == zone) else {
             let what = if self.dir == Direction::Reply {
                 "the reply cannot enter the transit gateway: "
@@ -1493,10 +1656,11 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "transit-gateway-attachment",
                 aid,
-                aname,
+                aname(),
                 Some("TGW_ROUTE_AZ_RESTRICTION"),
-                format!(
-                    "{what}{aid} has no subnet in zone {zone_name} of {}",
+                msg!(
+                    "{what}{aid} has no subnet in zone {} of {}",
+                    zone_label(snap.subnet(subnet)),
                     self.subnet_label(subnet)
                 ),
             ));
@@ -1509,7 +1673,7 @@ impl<'a> Walker<'a> {
             self,
             "transit-gateway-attachment",
             aid,
-            aname.clone(),
+            aname(),
             "forward",
             None,
             &p,
@@ -1521,9 +1685,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "transit-gateway-attachment",
                 aid,
-                aname,
+                aname(),
                 Some("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"),
-                format!("{aid} is associated with no transit gateway route table"),
+                msg!("{aid} is associated with no transit gateway route table"),
             ));
         };
         let rtb = &snap.tgw_route_tables[rtb_ix.ix()];
@@ -1534,7 +1698,7 @@ impl<'a> Walker<'a> {
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
                 Some("TGW_RTB_CANNOT_ROUTE"),
-                format!("{} has no route to {}", rtb.id, p.dst),
+                msg!("{} has no route to {}", rtb.id, p.dst),
             ));
         };
         let targets = match &r.target {
@@ -1545,7 +1709,7 @@ impl<'a> Walker<'a> {
                     rtb.id.as_str(),
                     name_of(&rtb.tags),
                     Some("TGW_RTB_BAD_STATE_ROUTE"),
-                    format!("{} sends {} to a blackhole ({})", rtb.id, p.dst, r.dest),
+                    msg!("{} sends {} to a blackhole ({})", rtb.id, p.dst, r.dest),
                 ));
             }
             TgwRouteTarget::Attachments(a) => a,
@@ -1557,7 +1721,7 @@ impl<'a> Walker<'a> {
                 rtb.id.as_str(),
                 name_of(&rtb.tags),
                 Some("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"),
-                format!("route {} has no attachment", r.dest),
+                msg!("route {} has no attachment", r.dest),
             ));
         };
         let dst_att = &snap.tgw_attachments[dst_att_ix.ix()];
@@ -1583,7 +1747,7 @@ impl<'a> Walker<'a> {
                 dst_att.id.as_str(),
                 name_of(&dst_att.tags),
                 Some("BAD_STATE_ATTACHMENT"),
-                format!("{} is {}", dst_att.id, dst_att.state),
+                msg!("{} is {}", dst_att.id, dst_att.state),
             ));
         }
         let (Some(dvpc), TgwAttachmentKind::Vpc) = (dst_att.vpc, &dst_att.kind) else {
@@ -1593,20 +1757,60 @@ impl<'a> Walker<'a> {
                 dst_att.id.as_str(),
                 name_of(&dst_att.tags),
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "{} leaves through {} ({:?} {}), outside the snapshot",
-                    p.dst, dst_att.id, dst_att.kind, dst_att.resource_id
+                    p.dst,
+                    dst_att.id,
+                    dst_att.kind,
+                    dst_att.resource_id
                 ),
             ));
         };
-        let mut exits: Vec<SubnetIx> = dst_att.subnets.clone();
-        exits.sort_by(|a, b| snap.subnet(*a).zone().cmp(snap.subnet(*b).zone()));
         let tgw_ref = snap
             .index
             .tgw
             .get(tgw_id)
             .is_some_and(|&t| snap.transit_gateways[t.ix()].sg_referencing);
         self.scope.tgw_referencing = tgw_ref && att.sg_referencing && dst_att.sg_referencing;
+        // The usual case, one exit (the attachment's only subnet, or its only one in this zone
+        // without appliance mode): no alternatives to weigh, so the walk goes on without
+        // copying the walker. Same outcome as the general case below with one candidate.
+        let in_zone = || {
+            dst_att
+                .subnets
+                .iter()
+                .copied()
+                .filter(|&s| snap.subnet(s).zone() == zone)
+        };
+        let only = match dst_att.subnets.as_slice() {
+            [one] => Some(*one),
+            _ if !dst_att.appliance_mode && in_zone().count() == 1 => in_zone().next(),
+            _ => None,
+        };
+        if let Some(exit) = only {
+            if snap.subnet(exit).zone() != zone {
+                self.notes.push(format!(
+                    "{} has no subnet in zone {}; the transit gateway picks another zone ({})",
+                    dst_att.id,
+                    zone_label(snap.subnet(subnet)),
+                    zone_label(snap.subnet(exit))
+                ));
+            }
+            hop!(
+                self,
+                "transit-gateway-attachment",
+                dst_att.id.as_str(),
+                name_of(&dst_att.tags),
+                "forward",
+                None,
+                &p,
+                format!("leaves through {}", self.subnet_label(exit)),
+                None,
+            );
+            return self.send(dvpc, exit, p, Via::Tgw);
+        }
+        let mut exits: Vec<SubnetIx> = dst_att.subnets.clone();
+        exits.sort_by(|a, b| snap.subnet(*a).zone().cmp(snap.subnet(*b).zone()));
         // Without appliance mode the gateway keeps the packet in its zone when the destination
         // attachment has a subnet there; otherwise the zone is unspecified, so every zone of
         // the attachment is tried: the path works if one does, and is fragile if not all do.
@@ -1627,7 +1831,7 @@ impl<'a> Walker<'a> {
                 dst_att.id.as_str(),
                 name_of(&dst_att.tags),
                 Some("TGW_ATTACH_VPC_AZ_RESTRICTION"),
-                format!("{} has no subnet", dst_att.id),
+                msg!("{} has no subnet", dst_att.id),
             ));
         }
         let dst_id = dst_att.id.clone();
@@ -1637,7 +1841,8 @@ impl<'a> Walker<'a> {
             let mut branch = self.clone();
             if snap.subnet(exit).zone() != zone {
                 branch.notes.push(format!(
-                    "{dst_id} has no subnet in zone {zone_name}; the transit gateway picks another zone ({})",
+                    "{dst_id} has no subnet in zone {}; the transit gateway picks another zone ({})",
+                    zone_label(snap.subnet(subnet)),
                     zone_label(snap.subnet(exit))
                 ));
             }
@@ -1678,29 +1883,30 @@ impl<'a> Walker<'a> {
         subnet: SubnetIx,
         p: Packet,
         id: &str,
+        ix: Option<VpceIx>,
         via: Via,
     ) -> Step {
         let snap = self.snap;
-        let Some(&ix) = snap.index.vpce.get(id) else {
+        let Some(ix) = ix else {
             return Err(stop(
                 Verdict::Unknown,
                 "vpc-endpoint",
                 id,
                 None,
                 Some("UNKNOWN_RESOURCE"),
-                format!("VPC endpoint `{id}` is not in the snapshot"),
+                msg!("VPC endpoint `{id}` is not in the snapshot"),
             ));
         };
         let ep = &snap.vpc_endpoints[ix.ix()];
-        let name = name_of(&ep.tags);
+        let name = || name_of(&ep.tags);
         if ep.kind != VpcEndpointKind::Gateway {
             return Err(stop(
                 Verdict::Unknown,
                 "vpc-endpoint",
                 id,
-                name,
+                name(),
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "{id} is a {:?} endpoint; forwarding through it is not modelled",
                     ep.kind
                 ),
@@ -1712,9 +1918,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-endpoint",
                 id,
-                name,
+                name(),
                 Some("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"),
-                format!("{id} serves only traffic from its own VPC"),
+                msg!("{id} serves only traffic from its own VPC"),
             ));
         }
         let echo = p.proto == Protocol::ICMP && matches!(p.icmp, Some((8 | 0, _)));
@@ -1723,7 +1929,7 @@ impl<'a> Walker<'a> {
                 self,
                 "vpc-endpoint",
                 id,
-                name.clone(),
+                name(),
                 "drop",
                 None,
                 &p,
@@ -1734,9 +1940,9 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-endpoint",
                 id,
-                name,
+                name(),
                 Some("VPCE_GATEWAY_PROTOCOL_RESTRICTION"),
-                format!("gateway endpoint {id} carries TCP and ICMP echo only"),
+                msg!("gateway endpoint {id} carries TCP and ICMP echo only"),
             ));
         }
         if ep.state != "available" && !ep.state.is_empty() {
@@ -1744,16 +1950,16 @@ impl<'a> Walker<'a> {
                 Verdict::Blocked,
                 "vpc-endpoint",
                 id,
-                name,
+                name(),
                 Some("BAD_STATE"),
-                format!("{id} is {}", ep.state),
+                msg!("{id} is {}", ep.state),
             ));
         }
         hop!(
             self,
             "vpc-endpoint",
             id,
-            name,
+            name(),
             "deliver",
             None,
             &p,
@@ -1787,7 +1993,7 @@ impl<'a> Walker<'a> {
                 id,
                 None,
                 Some("UNKNOWN_DESTINATION"),
-                format!(
+                msg!(
                     "{} is routed to the middlebox `{id}`; what it forwards is not modelled",
                     p.dst
                 ),
@@ -1807,11 +2013,14 @@ fn amazon_service(
     w: &mut Walker<'_>,
 ) -> Option<Trace> {
     let IpAddr::V4(dst) = q.dst else { return None };
-    let vpc = snap.vpc(snap.eni(client).vpc);
-    let resolver = vpc.cidrs.iter().find_map(|c| match c {
-        ipnet::IpNet::V4(n) => Some(u32::from(n.network()) + 2),
-        ipnet::IpNet::V6(_) => None,
-    });
+    // The VPC (its resolver address) is read only for DNS questions: most questions are not.
+    let vpc = || snap.vpc(snap.eni_hot(client).vpc);
+    let resolver = || {
+        vpc().cidrs.iter().find_map(|c| match c {
+            ipnet::IpNet::V4(n) => Some(u32::from(n.network()) + 2),
+            ipnet::IpNet::V6(_) => None,
+        })
+    };
     let port = q.port.unwrap_or(0);
     let dns = (proto == Protocol::UDP || proto == Protocol::TCP) && port == 53;
     let service = match dst.octets() {
@@ -1822,9 +2031,9 @@ fn amazon_service(
         [169, 254, 169, 123] if proto == Protocol::UDP && port == 123 => {
             Some("the Amazon Time Sync Service")
         }
-        _ if Some(u32::from(dst)) == resolver
-            && dns
-            && vpc.cidrs.first().is_some_and(|c| c.contains(&q.dst)) =>
+        _ if dns
+            && Some(u32::from(dst)) == resolver()
+            && vpc().cidrs.first().is_some_and(|c| c.contains(&q.dst)) =>
         {
             Some("the Amazon DNS resolver (VPC base + 2)")
         }
@@ -1862,12 +2071,10 @@ fn amazon_service(
 
 fn client_range(snap: &Snapshot, opts: &Options, eni: Option<EniIx>) -> (u16, u16) {
     let Some(e) = eni else { return WIDE_EPHEMERAL };
-    let e = snap.eni(e);
+    let e = snap.eni_hot(e);
     match e.kind {
-        EniKind::Instance | EniKind::Other(_) => match e.instance {
-            Some(i) if snap.instances[i.ix()].windows => WINDOWS_EPHEMERAL,
-            _ => opts.linux_ephemeral,
-        },
+        EniKindTag::Instance | EniKindTag::Other if e.windows => WINDOWS_EPHEMERAL,
+        EniKindTag::Instance | EniKindTag::Other => opts.linux_ephemeral,
         _ => WIDE_EPHEMERAL,
     }
 }
@@ -1932,11 +2139,17 @@ fn from_stop(mut w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
         rule: s.rule,
         code: s.code,
     };
-    let reason = match s.verdict {
-        Verdict::Unknown => format!("unknown on the {dir}: {}", s.message),
-        Verdict::InvalidConfig => format!("invalid configuration on the {dir}: {}", s.message),
-        _ => format!("blocked on the {dir}: {}", s.message),
+    // The message becomes the reason in place: `msg!` left room for the prefix.
+    let prefix = match (s.verdict, dir) {
+        (Verdict::Unknown, Direction::Request) => "unknown on the request: ",
+        (Verdict::Unknown, Direction::Reply) => "unknown on the reply: ",
+        (Verdict::InvalidConfig, Direction::Request) => "invalid configuration on the request: ",
+        (Verdict::InvalidConfig, Direction::Reply) => "invalid configuration on the reply: ",
+        (_, Direction::Request) => "blocked on the request: ",
+        (_, Direction::Reply) => "blocked on the reply: ",
     };
+    let mut reason = s.message;
+    reason.insert_str(0, prefix);
     Trace {
         via: w.via,
         verdict: s.verdict,
@@ -2024,7 +2237,8 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     };
     if let Some(e) = client {
         let ni = snap.eni(e);
-        if ni.private_ips.iter().any(|p| p.addr == q.dst) || ni.ipv6.contains(&q.dst) {
+        // Its own address (`ni.private_ips` or `ni.ipv6`), from the hot record.
+        if snap.eni_holds(e, q.dst) {
             return Trace {
                 via: Vec::new(),
                 verdict: Verdict::Reachable,
@@ -2039,8 +2253,13 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 notes: w.notes,
             };
         }
-        let sub = snap.subnet(ni.subnet);
-        if let Some(c) = sub.cidrs.iter().find(|c| is_reserved_in(src_addr, **c)) {
+        let client_subnet = snap.eni_hot(e).subnet;
+        if let Some(c) = snap
+            .subnet_cidrs(client_subnet)
+            .iter()
+            .find(|c| is_reserved_in(src_addr, **c))
+        {
+            let sub = snap.subnet(client_subnet);
             let s = Stop {
                 verdict: Verdict::InvalidConfig,
                 kind: "network-interface",
@@ -2048,7 +2267,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 name: eni_name(snap, ni),
                 rule: None,
                 code: Some("ENI_ADDRESS_RESTRICTION"),
-                message: format!(
+                message: msg!(
                     "{src_addr} is an address AWS reserves in {} ({c}); no interface can use it",
                     Snapshot::display_name(&sub.tags, sub.id.as_str())
                 ),
@@ -2067,7 +2286,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 name: eni_name(snap, ni),
                 rule: None,
                 code: Some("BAD_STATE"),
-                message: format!("{} belongs to an instance that is {state}", ni.id),
+                message: msg!("{} belongs to an instance that is {state}", ni.id),
             };
             return from_stop(w, None, s);
         }
@@ -2083,7 +2302,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             Some(p) => PortSet::single(p),
             None => PortSet::range(lo, hi),
         };
-        Some(Port::Var(w.new_var("client source port".into(), range)))
+        Some(Port::Var(w.new_var(PortOwner::Client, range)))
     };
     let dport = if is_icmp {
         None
@@ -2127,9 +2346,10 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
             name: None,
             rule: None,
             code: Some("UNKNOWN_DESTINATION"),
-            message: format!(
+            message: msg!(
                 "both {} and {} are on the internet, outside the snapshot",
-                q.src, q.dst
+                q.src,
+                q.dst
             ),
         };
         return from_stop(w, None, s);
@@ -2171,7 +2391,8 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 "reply (security groups are stateful)".into(),
                 None,
             );
-            w.send(ni.vpc, ni.subnet, reply, Via::Local)
+            let hot = snap.eni_hot(e);
+            w.send(hot.vpc, hot.subnet, reply, Via::Local)
         }
         Pos::Internet => {
             hop!(
@@ -2223,8 +2444,7 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
                 kind: "route-table",
                 id: rtb.id.to_string(),
                 name: name_of(&rtb.tags),
-                rule: route::lookup(snap, rtb, last.dst, false)
-                    .map(|x| route::route_label(snap, x)),
+                rule: route::lookup(snap, r, last.dst, false).map(|x| route::route_label(snap, x)),
                 code: None,
             }
         });
@@ -2238,7 +2458,10 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         if v.set != v.initial {
             fraction *= v.set.len() as f64 / v.initial.len().max(1) as f64;
             cuts.push(PortCut {
-                port_of: v.owner.clone(),
+                port_of: match v.owner {
+                    PortOwner::Client => "client source port".to_string(),
+                    PortOwner::Nat(n) => format!("{} source port", snap.nat(n).id),
+                },
                 range: v.initial.to_string(),
                 working: v.set.to_string(),
                 failing: v
@@ -2256,20 +2479,19 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
         }
     }
     if cuts.is_empty() {
-        let via = w.via.clone();
-        let via = if via.is_empty() {
-            String::new()
-        } else {
-            format!(" via {}", dedup(via).join(", "))
-        };
-        return finish(
-            w,
-            request,
-            Verdict::Reachable,
-            format!("request and reply delivered{via}"),
-            None,
-            None,
-        );
+        // ` via a, b`: the gateways crossed, each once in order, written straight into the
+        // reason (no copy of `via`).
+        let mut reason = String::with_capacity(96);
+        reason.push_str("request and reply delivered");
+        let mut sep = " via ";
+        for (k, v) in w.via.iter().enumerate() {
+            if !w.via[..k].contains(v) {
+                reason.push_str(sep);
+                reason.push_str(v);
+                sep = ", ";
+            }
+        }
+        return finish(w, request, Verdict::Reachable, reason, None, None);
     }
     let detail: Vec<String> = cuts
         .iter()
@@ -2318,12 +2540,25 @@ pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
     )
 }
 
-fn dedup(v: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in v {
-        if !out.contains(&s) {
-            out.push(s);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_writes_as_std_does() {
+        for o in 0..=255u8 {
+            let a = IpAddr::V4(Ipv4Addr::new(o, 255 - o, o / 3, o % 10));
+            assert_eq!(Ip(a).to_string(), a.to_string());
+        }
+        for a in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.0.100.9",
+            "2600:1f18::1",
+            "::",
+        ] {
+            let a: IpAddr = a.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+            assert_eq!(Ip(a).to_string(), a.to_string());
         }
     }
-    out
 }

@@ -27,20 +27,32 @@ impl Protocol {
 
 /// Lower-case name of an IP protocol number, as the AWS console shows it.
 pub fn proto_name(p: u8) -> String {
+    let mut s = String::new();
+    let _ = write_proto_name(&mut s, p);
+    s
+}
+
+/// [`proto_name`] without allocating, for labels and messages built on the query path.
+pub fn write_proto_name(f: &mut impl fmt::Write, p: u8) -> fmt::Result {
     match p {
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        1 => "icmp".into(),
-        58 => "icmpv6".into(),
-        n => n.to_string(),
+        6 => f.write_str("tcp"),
+        17 => f.write_str("udp"),
+        1 => f.write_str("icmp"),
+        58 => f.write_str("icmpv6"),
+        n => write!(f, "{n}"),
     }
 }
 
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The upper-case `proto_name`, spelled out: no temporary strings per label.
         match self {
             Protocol::All => f.write_str("ALL"),
-            Protocol::Num(n) => f.write_str(&proto_name(*n).to_uppercase()),
+            Protocol::Num(6) => f.write_str("TCP"),
+            Protocol::Num(17) => f.write_str("UDP"),
+            Protocol::Num(1) => f.write_str("ICMP"),
+            Protocol::Num(58) => f.write_str("ICMPV6"),
+            Protocol::Num(n) => write!(f, "{n}"),
         }
     }
 }

@@ -5,12 +5,14 @@
 //! cheap; each resource also keeps its AWS id for explanations.
 
 pub mod addr;
+pub mod hot;
 pub mod ids;
 pub mod ports;
 pub mod resources;
 pub mod snapshot;
 
 pub use addr::*;
+pub use hot::*;
 pub use ids::*;
 pub use ports::*;
 pub use resources::*;

@@ -3,6 +3,7 @@
 use crate::addr::Protocol;
 use crate::ids::*;
 use ipnet::IpNet;
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Where a resource came from in the input: file and JSON path.
@@ -169,36 +170,54 @@ impl AclEntry {
     /// Console-style label: `inbound rule 90: ALL from 172.16.0.0/16 DENY`,
     /// `outbound rule 80: TCP 3306 to 172.16.1.100/32 ALLOW`, `inbound rule *: ALL from 0.0.0.0/0 DENY`.
     pub fn label(&self, egress: bool) -> String {
-        let num = if self.is_default_deny() {
-            "*".to_string()
-        } else {
-            self.rule_number.to_string()
-        };
-        let ports = match (self.protocol, self.ports, self.icmp) {
-            (Protocol::Num(6 | 17), Some((a, b)), _) if a == b => format!(" {a}"),
-            (Protocol::Num(6 | 17), Some((a, b)), _) => format!(" {a}-{b}"),
-            (Protocol::Num(1 | 58), _, Some((t, c))) if t >= 0 => {
-                if c >= 0 {
-                    format!(" type {t} code {c}")
-                } else {
-                    format!(" type {t}")
-                }
-            }
-            _ => String::new(),
-        };
-        let act = match self.action {
-            RuleAction::Allow => "ALLOW",
-            RuleAction::Deny => "DENY",
-        };
+        label_string(&AclLabel(self, egress))
+    }
+}
+
+/// A label, written once into a string of a label's usual length: one allocation, where
+/// formatting it from parts took several.
+fn label_string(l: &impl fmt::Display) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(64);
+    let _ = write!(s, "{l}");
+    s
+}
+
+/// [`AclEntry::label`]: the entry and whether it is outbound.
+struct AclLabel<'a>(&'a AclEntry, bool);
+
+impl fmt::Display for AclLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (e, egress) = (self.0, self.1);
         let (dir, prep) = if egress {
             ("outbound", "to")
         } else {
             ("inbound", "from")
         };
-        format!(
-            "{dir} rule {num}: {}{ports} {prep} {} {act}",
-            self.protocol, self.cidr
-        )
+        write!(f, "{dir} rule ")?;
+        if e.is_default_deny() {
+            f.write_str("*")?;
+        } else {
+            write!(f, "{}", e.rule_number)?;
+        }
+        write!(f, ": {}", e.protocol)?;
+        match (e.protocol, e.ports, e.icmp) {
+            (Protocol::Num(6 | 17), Some((a, b)), _) if a == b => write!(f, " {a}")?,
+            (Protocol::Num(6 | 17), Some((a, b)), _) => write!(f, " {a}-{b}")?,
+            (Protocol::Num(1 | 58), _, Some((t, c))) if t >= 0 => {
+                if c >= 0 {
+                    write!(f, " type {t} code {c}")?
+                } else {
+                    write!(f, " type {t}")?
+                }
+            }
+            _ => {}
+        }
+        let act = match e.action {
+            RuleAction::Allow => "ALLOW",
+            RuleAction::Deny => "DENY",
+        };
+        write!(f, " {prep} {} {act}", e.cidr)
     }
 }
 
@@ -240,36 +259,45 @@ pub struct SgRule {
 impl SgRule {
     /// Console-style label: `tcp 3306 from 10.10.1.50/32`.
     pub fn label(&self, inbound: bool) -> String {
-        let proto = match self.protocol {
-            Protocol::All => "all traffic".to_string(),
-            Protocol::Num(n) => crate::addr::proto_name(n),
-        };
-        let ports = match (self.protocol, self.ports, self.icmp) {
-            (Protocol::All, _, _) => String::new(),
-            (_, Some((a, b)), _) if a == b => format!(" {a}"),
-            (_, Some((a, b)), _) => format!(" {a}-{b}"),
+        label_string(&SgLabel(self, inbound))
+    }
+}
+
+/// [`SgRule::label`]: the rule and whether it is inbound.
+struct SgLabel<'a>(&'a SgRule, bool);
+
+impl fmt::Display for SgLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (r, inbound) = (self.0, self.1);
+        match r.protocol {
+            Protocol::All => f.write_str("all traffic")?,
+            Protocol::Num(n) => crate::addr::write_proto_name(f, n)?,
+        }
+        match (r.protocol, r.ports, r.icmp) {
+            (Protocol::All, _, _) => {}
+            (_, Some((a, b)), _) if a == b => write!(f, " {a}")?,
+            (_, Some((a, b)), _) => write!(f, " {a}-{b}")?,
             (_, None, Some((t, c))) if t >= 0 => {
                 if c >= 0 {
-                    format!(" type {t} code {c}")
+                    write!(f, " type {t} code {c}")?
                 } else {
-                    format!(" type {t}")
+                    write!(f, " type {t}")?
                 }
             }
-            (Protocol::Num(6 | 17), None, _) => " all ports".to_string(),
-            _ => String::new(),
-        };
-        let peer = match &self.peer {
-            SgPeer::Cidr(c) => c.to_string(),
-            SgPeer::PrefixList(p) => p.to_string(),
+            (Protocol::Num(6 | 17), None, _) => f.write_str(" all ports")?,
+            _ => {}
+        }
+        f.write_str(if inbound { " from " } else { " to " })?;
+        match &r.peer {
+            SgPeer::Cidr(c) => write!(f, "{c}"),
+            SgPeer::PrefixList(p) => f.write_str(p.as_str()),
             SgPeer::Group {
                 group,
                 account: Some(a),
                 ..
-            } => format!("{a}/{group}"),
-            SgPeer::Group { group, .. } => group.to_string(),
-        };
-        let dir = if inbound { "from" } else { "to" };
-        format!("{proto}{ports} {dir} {peer}")
+            } => write!(f, "{a}/{group}"),
+            SgPeer::Group { group, .. } => f.write_str(group.as_str()),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The snapshot: every resource of a set of accounts and regions, with look-up indices.
 
+use crate::hot::*;
 use crate::ids::*;
 use crate::resources::*;
 use rustc_hash::FxHashMap;
@@ -69,6 +70,9 @@ pub struct Index {
     pub tgw_attachments_of_vpc: FxHashMap<VpcIx, Vec<TgwAttIx>>,
     /// Private address of a NAT gateway → the gateway.
     pub nat_by_private_ip: FxHashMap<IpAddr, NatIx>,
+
+    /// Compact copies of what every walk reads, built last (see [`HotTables`]).
+    pub hot: HotTables,
 }
 
 impl Snapshot {
@@ -96,20 +100,28 @@ impl Snapshot {
 
     /// The subnet of `vpc` whose CIDR holds `a`.
     pub fn subnet_of(&self, vpc: VpcIx, a: IpAddr) -> Option<SubnetIx> {
-        self.vpc(vpc)
-            .subnets
+        // The VPC's subnet CIDRs, packed in subnet order: the first subnet holding `a`, as a
+        // scan of the subnets would find, without visiting each subnet.
+        let span = self.index.hot.vpc_subnets.get(vpc.ix()).copied()?;
+        span.of(&self.index.hot.vpc_subnet_cidrs)
             .iter()
-            .copied()
-            .find(|&s| self.subnet(s).contains(a))
+            .find(|(c, _)| c.contains(&a))
+            .map(|&(_, s)| s)
     }
 
     /// ENIs holding private address `a`.
     pub fn enis_at(&self, a: IpAddr) -> &[EniIx] {
-        self.index
-            .private_ip
-            .get(&a)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        // The packed address table (`HotTables::ip4_enis`): same lists as `private_ip`.
+        let hot = &self.index.hot;
+        let found = match a {
+            IpAddr::V4(a) => hot.ip4_enis.get(&u32::from(a)),
+            IpAddr::V6(a) => hot.ip6_enis.get(&a),
+        };
+        match found {
+            None => &[],
+            Some(h) if h.shared.len == 0 => std::slice::from_ref(&h.first),
+            Some(h) => h.shared.of(&self.index.hot.ip_shared),
+        }
     }
 
     /// The ENI in `vpc` holding private address `a`.
@@ -117,14 +129,18 @@ impl Snapshot {
         self.enis_at(a)
             .iter()
             .copied()
-            .find(|&e| self.eni(e).vpc == vpc)
+            .find(|&e| self.eni_hot(e).vpc == vpc) // the hot record: no interface struct read
     }
 
     /// Whether the ENI can carry traffic: its instance (if any) is running.
     pub fn eni_live(&self, e: EniIx) -> bool {
-        match self.eni(e).instance {
-            Some(i) => self.instances[i.ix()].running(),
-            None => true,
+        // From the hot record (no instance struct and state string read), when built.
+        match self.index.hot.eni.get(e.ix()) {
+            Some(h) => h.live,
+            None => self
+                .eni(e)
+                .instance
+                .is_none_or(|i| self.instances[i.ix()].running()),
         }
     }
 
@@ -151,8 +167,9 @@ impl Snapshot {
             .find(|&a| self.tgw_attachments[a.ix()].tgw.as_str() == tgw)
     }
 
-    /// Rebuild the address indices from the ENIs, and the indices derived from gateways and
-    /// attachments. Call it once every arena is filled.
+    /// Rebuild the address indices from the ENIs, the indices derived from gateways and
+    /// attachments, and the hot tables ([`HotTables`]). Call it once every arena is filled, and
+    /// again after changing any.
     pub fn rebuild_address_index(&mut self) {
         let mut by_vpc: FxHashMap<VpcIx, Vec<TgwAttIx>> = FxHashMap::default();
         for (i, a) in self.tgw_attachments.iter().enumerate() {
@@ -184,5 +201,6 @@ impl Snapshot {
         }
         self.index.private_ip = private;
         self.index.public_ip = public;
+        self.index.hot = HotTables::build(self);
     }
 }

@@ -1,0 +1,630 @@
+//! Hot tables: compact copies of what every walk reads, in arrays indexed like the arenas.
+//!
+//! The resources themselves are large and scattered over the heap (strings, tags, nested
+//! vectors): a random question over a big organisation pays a cache miss for nearly every field
+//! it reads, and chains of them (a struct, then its vector, then a string). These tables keep
+//! the fields a walk needs in small records and packed arrays, with references already
+//! resolved. [`Snapshot::rebuild_address_index`] builds them once after loading; the arenas stay
+//! the source of truth, and a snapshot changed afterwards needs that call again.
+
+use crate::addr::Protocol;
+use crate::ids::*;
+use crate::resources::*;
+use crate::snapshot::Snapshot;
+use ipnet::IpNet;
+use rustc_hash::FxHashMap;
+use std::net::{IpAddr, Ipv6Addr};
+
+#[derive(Clone, Debug, Default)]
+pub struct HotTables {
+    /// Private IP → its ENIs: the same lists as `Index::private_ip`, the usual single ENI
+    /// inline. IPv4 addresses are keyed as numbers, for buckets half the size (the table of a
+    /// large organisation is megabytes, and every question probes it).
+    pub ip4_enis: FxHashMap<u32, IpEnis>,
+    pub ip6_enis: FxHashMap<Ipv6Addr, IpEnis>,
+    /// The lists of addresses held by several ENIs (spans of `IpEnis::shared`).
+    pub ip_shared: Vec<EniIx>,
+    /// Per ENI.
+    pub eni: Vec<EniHot>,
+    /// Every ENI's security groups, in the ENI's order (spans of `EniHot::groups`), each with
+    /// its rule spans: checking an ENI's groups reads this list and the rules.
+    pub eni_groups: Vec<(SgIx, SgHot)>,
+    /// The addresses of ENIs that have several (spans of `EniHot::addrs`).
+    pub eni_addrs: Vec<IpAddr>,
+    /// Per subnet.
+    pub subnet: Vec<SubnetHot>,
+    /// Every subnet's CIDRs, in order (spans of `SubnetHot::cidrs`).
+    pub subnet_cidrs: Vec<IpNet>,
+    /// Every NACL's entries, inbound then outbound (spans of `SubnetHot::acl_inbound` and
+    /// `acl_outbound`): a subnet's NACL is evaluated without reading the NACL.
+    pub acl_entries: Vec<AclEntry>,
+    /// Per VPC: its subnets' CIDRs with the subnet, in the VPC's subnet order (a span of
+    /// `vpc_subnet_cidrs`), for `Snapshot::subnet_of`.
+    pub vpc_subnets: Vec<Span>,
+    pub vpc_subnet_cidrs: Vec<(IpNet, SubnetIx)>,
+    /// Per NAT gateway.
+    pub nat: Vec<NatHot>,
+    /// Per internet gateway: the VPCs it is attached to (a span of `igw_vpc_list`).
+    pub igw_vpcs: Vec<Span>,
+    pub igw_vpc_list: Vec<VpcIx>,
+    /// Per security group.
+    pub sg: Vec<SgHot>,
+    /// Every group's rules, ingress then egress (spans of `SgHot`), in rule order.
+    pub sg_rules: Vec<SgRuleHot>,
+    /// Per route table: its routes in `routes`, in the table's order.
+    pub rtb_routes: Vec<Span>,
+    pub routes: Vec<RouteHot>,
+    /// The route targets' ids, packed (spans of `RouteHot::target_id`).
+    pub route_text: String,
+    /// Ids and names of the resources whose answers quote them, per arena: the id beside the
+    /// `Name` tag in `label_text`, instead of a struct, an id string and a scan of tag strings.
+    pub acl_labels: Vec<Label>,
+    pub subnet_labels: Vec<Label>,
+    pub rtb_labels: Vec<Label>,
+    pub igw_labels: Vec<Label>,
+    /// For security groups the name is the one the console lists: the `Name` tag, else the
+    /// group name.
+    pub sg_labels: Vec<Label>,
+    pub label_text: String,
+}
+
+/// A run of a packed table: `start .. start + len`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    /// The span of the items pushed to `v` since it had `start` items.
+    fn since<T>(v: &[T], start: usize) -> Self {
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: as_u32(start),
+            len: as_u32(v.len() - start),
+        }
+    }
+    /// The items of `v` in the span (none if the span is stale).
+    pub fn of<T>(self, v: &[T]) -> &[T] {
+        let start = self.start as usize;
+        v.get(start..start + self.len as usize).unwrap_or(&[])
+    }
+    /// The text of `s` in the span (empty if the span is stale).
+    pub fn str_of(self, s: &str) -> &str {
+        let start = self.start as usize;
+        s.get(start..start + self.len as usize).unwrap_or("")
+    }
+}
+
+/// The ENIs holding one address.
+#[derive(Clone, Copy, Debug)]
+pub struct IpEnis {
+    pub first: EniIx,
+    /// All of them, in order, when there are several (a span of `HotTables::ip_shared`);
+    /// empty when `first` is the only one.
+    pub shared: Span,
+}
+
+/// What a walk reads of a network interface and its instance.
+#[derive(Clone, Copy, Debug)]
+pub struct EniHot {
+    pub vpc: VpcIx,
+    pub subnet: SubnetIx,
+    /// Span of `HotTables::eni_groups`.
+    pub groups: Span,
+    /// Its first address (its only one, usually), inline.
+    pub addr: Option<IpAddr>,
+    /// All its private and IPv6 addresses when it has more than one (a span of
+    /// `HotTables::eni_addrs`); empty otherwise.
+    pub addrs: Span,
+    pub kind: EniKindTag,
+    /// [`Snapshot::eni_live`]: its instance, if any, is running.
+    pub live: bool,
+    /// Its instance runs Windows.
+    pub windows: bool,
+}
+
+/// [`EniKind`] without the payload of `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EniKindTag {
+    Instance,
+    NatGateway,
+    Lambda,
+    Rds,
+    LoadBalancer,
+    VpcEndpoint,
+    TransitGateway,
+    Other,
+}
+
+impl From<&EniKind> for EniKindTag {
+    fn from(k: &EniKind) -> Self {
+        match k {
+            EniKind::Instance => EniKindTag::Instance,
+            EniKind::NatGateway => EniKindTag::NatGateway,
+            EniKind::Lambda => EniKindTag::Lambda,
+            EniKind::Rds => EniKindTag::Rds,
+            EniKind::LoadBalancer => EniKindTag::LoadBalancer,
+            EniKind::VpcEndpoint => EniKindTag::VpcEndpoint,
+            EniKind::TransitGateway => EniKindTag::TransitGateway,
+            EniKind::Other(_) => EniKindTag::Other,
+        }
+    }
+}
+
+/// What a walk reads of a subnet.
+#[derive(Clone, Copy, Debug)]
+pub struct SubnetHot {
+    pub vpc: VpcIx,
+    pub route_table: Option<RtbIx>,
+    pub network_acl: Option<AclIx>,
+    /// Span of `HotTables::subnet_cidrs`.
+    pub cidrs: Span,
+    /// The entries of `network_acl` (spans of `HotTables::acl_entries`), in rule order.
+    pub acl_inbound: Span,
+    pub acl_outbound: Span,
+}
+
+/// What a walk reads of a NAT gateway.
+#[derive(Clone, Copy, Debug)]
+pub struct NatHot {
+    pub vpc: VpcIx,
+    pub subnet: SubnetIx,
+    /// Its state is `available`.
+    pub available: bool,
+    pub public: bool,
+    /// Its first private address.
+    pub private_ip: Option<IpAddr>,
+}
+
+/// A security group's rules in `HotTables::sg_rules`, and its id as an interned key.
+#[derive(Clone, Copy, Debug)]
+pub struct SgHot {
+    pub ingress: Span,
+    pub egress: Span,
+    /// Equal for groups of equal id (`SgPeerHot::Group` compares it, not the id strings).
+    pub key: u32,
+}
+
+/// An [`SgRule`] without its strings: what matching a packet reads.
+#[derive(Clone, Copy, Debug)]
+pub struct SgRuleHot {
+    pub protocol: Protocol,
+    pub ports: Option<(u16, u16)>,
+    pub icmp: Option<(i32, i32)>,
+    pub peer: SgPeerHot,
+}
+
+/// An [`SgPeer`] with its references resolved.
+#[derive(Clone, Copy, Debug)]
+pub enum SgPeerHot {
+    Cidr(IpNet),
+    /// The prefix list, when the snapshot has it.
+    PrefixList(Option<PlIx>),
+    /// The key ([`SgHot::key`]) of the referenced group id; `u32::MAX` when no group of the
+    /// snapshot has that id.
+    Group(u32),
+}
+
+/// A [`Route`] without its strings: what longest-prefix matching and forwarding read, with
+/// the target resolved to an arena index once instead of by id on every packet.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteHot {
+    pub dest: RouteDestHot,
+    pub origin: RouteOrigin,
+    /// The route is a blackhole.
+    pub blackhole: bool,
+    /// The target's kind, and its id ([`RouteTarget::id`]) as a span of
+    /// `HotTables::route_text`.
+    pub target_kind: RouteTargetKind,
+    pub target_id: Span,
+    /// The target's arena index, when the snapshot has it: the internet gateway, NAT gateway,
+    /// peering connection or VPC endpoint of that id, the network interface of that id, or
+    /// the first network interface of the instance of that id. `None` for other targets.
+    pub target: Option<u32>,
+}
+
+/// A [`RouteDest`] with the prefix list resolved.
+#[derive(Clone, Copy, Debug)]
+pub enum RouteDestHot {
+    Cidr(IpNet),
+    PrefixList(Option<PlIx>),
+}
+
+/// [`RouteTarget`] without its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteTargetKind {
+    Local,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    Peering,
+    TransitGateway,
+    VpcEndpoint,
+    NetworkInterface,
+    Instance,
+    VirtualPrivateGateway,
+    Other,
+}
+
+impl From<&RouteTarget> for RouteTargetKind {
+    fn from(t: &RouteTarget) -> Self {
+        match t {
+            RouteTarget::Local => RouteTargetKind::Local,
+            RouteTarget::InternetGateway(_) => RouteTargetKind::InternetGateway,
+            RouteTarget::EgressOnlyInternetGateway(_) => RouteTargetKind::EgressOnlyInternetGateway,
+            RouteTarget::NatGateway(_) => RouteTargetKind::NatGateway,
+            RouteTarget::Peering(_) => RouteTargetKind::Peering,
+            RouteTarget::TransitGateway(_) => RouteTargetKind::TransitGateway,
+            RouteTarget::VpcEndpoint(_) => RouteTargetKind::VpcEndpoint,
+            RouteTarget::NetworkInterface(_) => RouteTargetKind::NetworkInterface,
+            RouteTarget::Instance(_) => RouteTargetKind::Instance,
+            RouteTarget::VirtualPrivateGateway(_) => RouteTargetKind::VirtualPrivateGateway,
+            RouteTarget::Other(_) => RouteTargetKind::Other,
+        }
+    }
+}
+
+/// A resource's id and name, as spans of `HotTables::label_text`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Label {
+    pub id: Span,
+    pub name: Option<Span>,
+}
+
+/// A resource's id and name, as explanations quote them.
+#[derive(Clone, Copy, Debug)]
+pub struct Named<'a> {
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+}
+
+impl Named<'_> {
+    /// The name as an owned string, for answers.
+    pub fn name_string(&self) -> Option<String> {
+        self.name.map(str::to_string)
+    }
+}
+
+/// As [`Snapshot::display_name`]: `id (name)`, else the id.
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name {
+            Some(n) => write!(f, "{} ({n})", self.id),
+            None => f.write_str(self.id),
+        }
+    }
+}
+
+impl HotTables {
+    /// The tables of `snap`, from its arenas and `Index::private_ip`.
+    pub fn build(snap: &Snapshot) -> Self {
+        let mut t = HotTables::default();
+        t.addresses(snap);
+        t.security_groups(snap);
+        t.enis(snap);
+        t.subnets(snap);
+        t.routes(snap);
+        t.gateways(snap);
+        t.labels(snap);
+        t
+    }
+
+    fn addresses(&mut self, snap: &Snapshot) {
+        for (a, enis) in &snap.index.private_ip {
+            let Some(&first) = enis.first() else { continue };
+            let start = self.ip_shared.len();
+            if enis.len() > 1 {
+                self.ip_shared.extend_from_slice(enis);
+            }
+            let v = IpEnis {
+                first,
+                shared: Span::since(&self.ip_shared, start),
+            };
+            match a {
+                IpAddr::V4(a) => self.ip4_enis.insert(u32::from(*a), v),
+                IpAddr::V6(a) => self.ip6_enis.insert(*a, v),
+            };
+        }
+    }
+
+    /// Needs `sg` (the groups' spans are copied beside each ENI's groups).
+    fn enis(&mut self, snap: &Snapshot) {
+        self.eni.reserve(snap.enis.len());
+        for e in &snap.enis {
+            let start = self.eni_groups.len();
+            let groups = e
+                .groups
+                .iter()
+                .filter_map(|&g| Some((g, *self.sg.get(g.ix())?)));
+            self.eni_groups.extend(groups);
+            let groups = Span::since(&self.eni_groups, start);
+            let all = || {
+                e.private_ips
+                    .iter()
+                    .map(|p| p.addr)
+                    .chain(e.ipv6.iter().copied())
+            };
+            let start = self.eni_addrs.len();
+            if all().nth(1).is_some() {
+                self.eni_addrs.extend(all());
+            }
+            let instance = e.instance.map(|i| &snap.instances[i.ix()]);
+            self.eni.push(EniHot {
+                vpc: e.vpc,
+                subnet: e.subnet,
+                groups,
+                addr: all().next(),
+                addrs: Span::since(&self.eni_addrs, start),
+                kind: EniKindTag::from(&e.kind),
+                live: instance.is_none_or(Instance::running),
+                windows: instance.is_some_and(|i| i.windows),
+            });
+        }
+    }
+
+    fn subnets(&mut self, snap: &Snapshot) {
+        // Each NACL's entries once, shared by its subnets.
+        let mut acl_spans = Vec::with_capacity(snap.network_acls.len());
+        for a in &snap.network_acls {
+            let start = self.acl_entries.len();
+            self.acl_entries.extend_from_slice(&a.inbound);
+            let inbound = Span::since(&self.acl_entries, start);
+            let start = self.acl_entries.len();
+            self.acl_entries.extend_from_slice(&a.outbound);
+            acl_spans.push((inbound, Span::since(&self.acl_entries, start)));
+        }
+        self.subnet.reserve(snap.subnets.len());
+        for s in &snap.subnets {
+            let start = self.subnet_cidrs.len();
+            self.subnet_cidrs.extend_from_slice(&s.cidrs);
+            let (acl_inbound, acl_outbound) = s
+                .network_acl
+                .and_then(|a| acl_spans.get(a.ix()).copied())
+                .unwrap_or_default();
+            self.subnet.push(SubnetHot {
+                vpc: s.vpc,
+                route_table: s.route_table,
+                network_acl: s.network_acl,
+                cidrs: Span::since(&self.subnet_cidrs, start),
+                acl_inbound,
+                acl_outbound,
+            });
+        }
+        for v in &snap.vpcs {
+            let start = self.vpc_subnet_cidrs.len();
+            for &s in &v.subnets {
+                for c in &snap.subnet(s).cidrs {
+                    self.vpc_subnet_cidrs.push((*c, s));
+                }
+            }
+            self.vpc_subnets
+                .push(Span::since(&self.vpc_subnet_cidrs, start));
+        }
+    }
+
+    fn security_groups(&mut self, snap: &Snapshot) {
+        // Group ids interned in arena order: equal ids, equal keys.
+        let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
+        for g in &snap.security_groups {
+            let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+            keys.entry(g.id.as_str()).or_insert(next);
+        }
+        let compile = |r: &SgRule| SgRuleHot {
+            protocol: r.protocol,
+            ports: r.ports,
+            icmp: r.icmp,
+            peer: match &r.peer {
+                SgPeer::Cidr(c) => SgPeerHot::Cidr(*c),
+                SgPeer::PrefixList(p) => {
+                    SgPeerHot::PrefixList(snap.index.prefix_list.get(p.as_str()).copied())
+                }
+                SgPeer::Group { group, .. } => {
+                    SgPeerHot::Group(keys.get(group.as_str()).copied().unwrap_or(u32::MAX))
+                }
+            },
+        };
+        self.sg.reserve(snap.security_groups.len());
+        for g in &snap.security_groups {
+            let start = self.sg_rules.len();
+            self.sg_rules.extend(g.ingress.iter().map(compile));
+            let ingress = Span::since(&self.sg_rules, start);
+            let start = self.sg_rules.len();
+            self.sg_rules.extend(g.egress.iter().map(compile));
+            let egress = Span::since(&self.sg_rules, start);
+            let key = keys.get(g.id.as_str()).copied().unwrap_or(u32::MAX);
+            self.sg.push(SgHot {
+                ingress,
+                egress,
+                key,
+            });
+        }
+    }
+
+    fn routes(&mut self, snap: &Snapshot) {
+        let ix = &snap.index;
+        for t in &snap.route_tables {
+            let start = self.routes.len();
+            for r in &t.routes {
+                let text_start = self.route_text.len();
+                self.route_text.push_str(r.target.id());
+                let target = match &r.target {
+                    RouteTarget::InternetGateway(id) => ix.igw.get(id.as_str()).map(|i| i.0),
+                    RouteTarget::NatGateway(id) => ix.nat.get(id.as_str()).map(|i| i.0),
+                    RouteTarget::Peering(id) => ix.pcx.get(id.as_str()).map(|i| i.0),
+                    RouteTarget::VpcEndpoint(id) => ix.vpce.get(id.as_str()).map(|i| i.0),
+                    RouteTarget::NetworkInterface(id) => ix.eni.get(id.as_str()).map(|i| i.0),
+                    RouteTarget::Instance(id) => ix
+                        .instance
+                        .get(id.as_str())
+                        .and_then(|&i| snap.instances[i.ix()].enis.first())
+                        .map(|e| e.0),
+                    _ => None,
+                };
+                self.routes.push(RouteHot {
+                    dest: match &r.dest {
+                        RouteDest::Cidr(c) => RouteDestHot::Cidr(*c),
+                        RouteDest::PrefixList(_, pl) => RouteDestHot::PrefixList(*pl),
+                    },
+                    origin: r.origin,
+                    blackhole: r.state == RouteState::Blackhole,
+                    target_kind: RouteTargetKind::from(&r.target),
+                    target_id: Span::since(self.route_text.as_bytes(), text_start),
+                    target,
+                });
+            }
+            self.rtb_routes.push(Span::since(&self.routes, start));
+        }
+    }
+
+    fn gateways(&mut self, snap: &Snapshot) {
+        self.nat = (snap.nat_gateways.iter())
+            .map(|n| NatHot {
+                vpc: n.vpc,
+                subnet: n.subnet,
+                available: n.state == "available",
+                public: n.public,
+                private_ip: n.private_ips.first().copied(),
+            })
+            .collect();
+        for g in &snap.internet_gateways {
+            let start = self.igw_vpc_list.len();
+            self.igw_vpc_list.extend_from_slice(&g.vpcs);
+            self.igw_vpcs.push(Span::since(&self.igw_vpc_list, start));
+        }
+    }
+
+    fn labels(&mut self, snap: &Snapshot) {
+        let text = &mut self.label_text;
+        let mut label = |id: &str, name: Option<&str>| {
+            let start = text.len();
+            text.push_str(id);
+            let id = Span::since(text.as_bytes(), start);
+            let name = name.map(|n| {
+                let start = text.len();
+                text.push_str(n);
+                Span::since(text.as_bytes(), start)
+            });
+            Label { id, name }
+        };
+        self.acl_labels = (snap.network_acls.iter())
+            .map(|a| label(a.id.as_str(), name_tag(&a.tags)))
+            .collect();
+        self.subnet_labels = (snap.subnets.iter())
+            .map(|s| label(s.id.as_str(), name_tag(&s.tags)))
+            .collect();
+        self.rtb_labels = (snap.route_tables.iter())
+            .map(|r| label(r.id.as_str(), name_tag(&r.tags)))
+            .collect();
+        self.igw_labels = (snap.internet_gateways.iter())
+            .map(|g| label(g.id.as_str(), name_tag(&g.tags)))
+            .collect();
+        self.sg_labels = (snap.security_groups.iter())
+            .map(|g| {
+                label(
+                    g.id.as_str(),
+                    Some(name_tag(&g.tags).unwrap_or(&g.group_name)),
+                )
+            })
+            .collect();
+    }
+}
+
+/// Reading the hot tables.
+impl Snapshot {
+    /// The hot record of ENI `i`.
+    pub fn eni_hot(&self, i: EniIx) -> &EniHot {
+        &self.index.hot.eni[i.ix()]
+    }
+    /// The hot record of subnet `i`.
+    pub fn subnet_hot(&self, i: SubnetIx) -> &SubnetHot {
+        &self.index.hot.subnet[i.ix()]
+    }
+    /// The CIDRs of subnet `i`, in order.
+    pub fn subnet_cidrs(&self, i: SubnetIx) -> &[IpNet] {
+        self.subnet_hot(i).cidrs.of(&self.index.hot.subnet_cidrs)
+    }
+    /// Whether subnet `i` holds `a` ([`Subnet::contains`]).
+    pub fn subnet_contains(&self, i: SubnetIx, a: IpAddr) -> bool {
+        self.subnet_cidrs(i).iter().any(|c| c.contains(&a))
+    }
+    /// The entries of subnet `i`'s NACL in one direction, in rule order (empty without one).
+    pub fn subnet_acl_entries(&self, i: SubnetIx, egress: bool) -> &[AclEntry] {
+        let h = self.subnet_hot(i);
+        let span = if egress {
+            h.acl_outbound
+        } else {
+            h.acl_inbound
+        };
+        span.of(&self.index.hot.acl_entries)
+    }
+    /// The security groups of ENI `i`, in its order, with their rule spans.
+    pub fn eni_groups(&self, i: EniIx) -> &[(SgIx, SgHot)] {
+        self.eni_hot(i).groups.of(&self.index.hot.eni_groups)
+    }
+    /// The rules of a group in one direction, in rule order.
+    pub fn sg_rules_hot(&self, g: &SgHot, inbound: bool) -> &[SgRuleHot] {
+        let span = if inbound { g.ingress } else { g.egress };
+        span.of(&self.index.hot.sg_rules)
+    }
+    /// Whether `a` is one of ENI `i`'s private or IPv6 addresses.
+    pub fn eni_holds(&self, i: EniIx, a: IpAddr) -> bool {
+        let h = self.eni_hot(i);
+        if h.addrs.len == 0 {
+            h.addr == Some(a)
+        } else {
+            h.addrs.of(&self.index.hot.eni_addrs).contains(&a)
+        }
+    }
+    /// The hot record of NAT gateway `i`.
+    pub fn nat_hot(&self, i: NatIx) -> &NatHot {
+        &self.index.hot.nat[i.ix()]
+    }
+    /// The VPCs internet gateway `i` is attached to.
+    pub fn igw_vpcs(&self, i: IgwIx) -> &[VpcIx] {
+        let hot = &self.index.hot;
+        hot.igw_vpcs
+            .get(i.ix())
+            .map_or(&[], |s| s.of(&hot.igw_vpc_list))
+    }
+    /// The packed routes of route table `i`, in its order.
+    pub fn routes_hot(&self, i: RtbIx) -> &[RouteHot] {
+        let hot = &self.index.hot;
+        hot.rtb_routes
+            .get(i.ix())
+            .map_or(&[], |s| s.of(&hot.routes))
+    }
+    /// The id of a packed route's target.
+    pub fn route_target_id(&self, r: &RouteHot) -> &str {
+        r.target_id.str_of(&self.index.hot.route_text)
+    }
+
+    fn named(&self, labels: &[Label], i: usize) -> Named<'_> {
+        let text = &self.index.hot.label_text;
+        let l = labels.get(i).copied().unwrap_or_default();
+        Named {
+            id: l.id.str_of(text),
+            name: l.name.map(|n| n.str_of(text)),
+        }
+    }
+    /// NACL `i`'s id and `Name` tag.
+    pub fn acl_named(&self, i: AclIx) -> Named<'_> {
+        self.named(&self.index.hot.acl_labels, i.ix())
+    }
+    /// Subnet `i`'s id and `Name` tag.
+    pub fn subnet_named(&self, i: SubnetIx) -> Named<'_> {
+        self.named(&self.index.hot.subnet_labels, i.ix())
+    }
+    /// Route table `i`'s id and `Name` tag.
+    pub fn rtb_named(&self, i: RtbIx) -> Named<'_> {
+        self.named(&self.index.hot.rtb_labels, i.ix())
+    }
+    /// Internet gateway `i`'s id and `Name` tag.
+    pub fn igw_named(&self, i: IgwIx) -> Named<'_> {
+        self.named(&self.index.hot.igw_labels, i.ix())
+    }
+    /// Security group `i`'s id and console name (`Name` tag, else group name).
+    pub fn sg_named(&self, i: SgIx) -> Named<'_> {
+        self.named(&self.index.hot.sg_labels, i.ix())
+    }
+}
