@@ -13,6 +13,7 @@ use crate::pending::{Ctx, Parts};
 use crate::raw::{Cidr, FileContents, Section, Why};
 use ipnet::IpNet;
 use pinhole_model::Origin;
+use std::sync::Arc;
 
 /// Where we are in a file: its label and a JSON path.
 #[derive(Clone, Copy)]
@@ -88,7 +89,11 @@ pub(crate) fn arn_region(arn: &str) -> Option<String> {
 }
 
 /// Converts every section of one file.
-pub(crate) fn file(label: &str, ctx: &Ctx, contents: FileContents) -> Result<Parts, IngestError> {
+pub(crate) fn file(
+    label: &str,
+    ctx: &Arc<Ctx>,
+    contents: FileContents<'_>,
+) -> Result<Parts, IngestError> {
     let mut parts = Parts::default();
     if let Some(what) = contents.not_an_object {
         let why = format!("not a describe-* output (the top level is {what})");
@@ -126,7 +131,12 @@ pub(crate) fn file(label: &str, ctx: &Ctx, contents: FileContents) -> Result<Par
     Ok(parts)
 }
 
-fn section_into(file: &str, ctx: &Ctx, s: Section, p: &mut Parts) -> Result<(), IngestError> {
+fn section_into(
+    file: &str,
+    ctx: &Arc<Ctx>,
+    s: Section<'_>,
+    p: &mut Parts,
+) -> Result<(), IngestError> {
     match s {
         Section::Vpcs(v) => ec2::vpcs(file, ctx, v, p),
         Section::Subnets(v) => ec2::subnets(file, ctx, v, p),
@@ -155,7 +165,9 @@ fn section_into(file: &str, ctx: &Ctx, s: Section, p: &mut Parts) -> Result<(), 
         Section::AvailabilityZones(v) => {
             for z in v {
                 if let Some(id) = z.zone_id {
-                    p.zone_ids.entry(z.zone_name).or_insert(id);
+                    p.zone_ids
+                        .entry(z.zone_name.into_owned())
+                        .or_insert_with(|| id.into_owned());
                 }
             }
             Ok(())

@@ -187,13 +187,14 @@ impl IngestError {
         }
     }
 
-    /// Sorts a serde failure into malformed JSON, a missing field or an invalid value.
+    /// Sorts a serde failure into malformed JSON, a missing field or an invalid value; `path` is
+    /// where `serde_path_to_error` located it.
     pub(crate) fn from_serde(
         file: &str,
-        err: serde_path_to_error::Error<serde_json::Error>,
+        path: Option<&serde_path_to_error::Path>,
+        inner: &serde_json::Error,
     ) -> Self {
-        let path = render_path(err.path());
-        let inner = err.inner();
+        let path = path.map(render_path).unwrap_or_default();
         let (line, column) = (inner.line(), inner.column());
         let full = inner.to_string();
         let suffix = format!(" at line {line} column {column}");

@@ -54,38 +54,15 @@ impl SnapshotBuilder {
         region: Option<&str>,
         bytes: &[u8],
     ) -> Result<(), IngestError> {
-        self.read_json(file_label, account, region, bytes)
-            .map_err(|e| e.with_warnings(&self.parts.warnings))
+        let parts = read_file(file_label, account, region, bytes)
+            .map_err(|e| e.with_warnings(&self.parts.warnings))?;
+        self.add_parts(parts);
+        Ok(())
     }
 
-    fn read_json(
-        &mut self,
-        file_label: &str,
-        account: Option<&str>,
-        region: Option<&str>,
-        bytes: &[u8],
-    ) -> Result<(), IngestError> {
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(bytes);
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let contents: raw::FileContents = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| IngestError::from_serde(file_label, e))?;
-        de.end().map_err(|e| IngestError::Json {
-            file: file_label.to_owned(),
-            path: String::new(),
-            line: e.line(),
-            column: e.column(),
-            expected: "end of file after the top-level value".to_owned(),
-            warnings: Vec::new(),
-        })?;
-        let ctx = Ctx {
-            account: account.map(str::to_owned),
-            region: region.map(str::to_owned),
-        };
-        let parts = convert::file(file_label, &ctx, contents)?;
+    /// Adds what [`read_file`] read from one file.
+    pub(crate) fn add_parts(&mut self, parts: Parts) {
         self.parts.merge(parts);
-        Ok(())
     }
 
     /// Resolves references, adds what AWS implies (local routes, built-in NACL denies, main route
@@ -96,7 +73,13 @@ impl SnapshotBuilder {
     /// A snapshot without VPCs is not an error here (partial inputs are useful in tests);
     /// [`load_path`] refuses one.
     pub fn finish(self) -> Result<Snapshot, IngestError> {
-        resolve::snapshot(self.parts)
+        self.finish_on(layout::default_threads())
+    }
+
+    /// [`SnapshotBuilder::finish`] on up to `threads` threads; the result does not depend on
+    /// how many.
+    pub(crate) fn finish_on(self, threads: usize) -> Result<Snapshot, IngestError> {
+        resolve::snapshot(self.parts, threads)
     }
 
     /// The warnings gathered so far, in the order they were found.
@@ -107,7 +90,7 @@ impl SnapshotBuilder {
     /// An error when no file added so far holds a VPC: nothing can be answered about such a
     /// snapshot. `root` names the input as a whole (the path given to [`load_path`]).
     pub(crate) fn check_has_vpcs(&self, root: &str) -> Result<(), IngestError> {
-        if self.parts.vpcs.iter().next().is_some() {
+        if !self.parts.vpcs.is_empty() {
             return Ok(());
         }
         let recognised = match self.parts.recognised.as_slice() {
@@ -125,6 +108,92 @@ impl SnapshotBuilder {
         }
         .with_warnings(&self.parts.warnings))
     }
+}
+
+/// Reads one file on its own: what [`SnapshotBuilder::add_json`] adds. Depends on nothing read
+/// before, so files can be read on several threads and added in order.
+pub(crate) fn read_file(
+    file_label: &str,
+    account: Option<&str>,
+    region: Option<&str>,
+    bytes: &[u8],
+) -> Result<Parts, IngestError> {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    let contents = parse(file_label, bytes)?;
+    let ctx = std::sync::Arc::new(Ctx {
+        account: account.map(str::to_owned),
+        region: region.map(str::to_owned),
+    });
+    convert::file(file_label, &ctx, contents)
+}
+
+/// Parses one file. The happy path runs plain `serde_json`: tracking the JSON path of every value
+/// (`serde_path_to_error`) wraps each one and slows the whole parse down. A file that fails is
+/// parsed again with tracking, which fails at the same place and names the path: the error is
+/// the same as if tracking had been on from the start.
+///
+/// Valid UTF-8 (checked at once, which is much faster than string by string) is parsed as a
+/// `str`; anything else as bytes, which reports the bad bytes where they are.
+fn parse<'a>(file_label: &str, bytes: &'a [u8]) -> Result<raw::FileContents<'a>, IngestError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_from(file_label, bytes, serde_json::Deserializer::from_str(text)),
+        Err(_) => parse_from(
+            file_label,
+            bytes,
+            serde_json::Deserializer::from_slice(bytes),
+        ),
+    }
+}
+
+fn parse_from<'a, R: serde_json::de::Read<'a>>(
+    file_label: &str,
+    bytes: &'a [u8],
+    mut de: serde_json::Deserializer<R>,
+) -> Result<raw::FileContents<'a>, IngestError> {
+    let contents = match serde::Deserialize::deserialize(&mut de) {
+        Ok(c) => c,
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            return Err(
+                match serde_path_to_error::deserialize::<_, raw::FileContents<'_>>(&mut de) {
+                    Err(e) => IngestError::from_serde(file_label, Some(e.path()), e.inner()),
+                    // Not expected: both parses see the same bytes. Keep the plain error, unlocated.
+                    Ok(_) => IngestError::from_serde(file_label, None, &plain),
+                },
+            );
+        }
+    };
+    de.end().map_err(|e| IngestError::Json {
+        file: file_label.to_owned(),
+        path: String::new(),
+        line: e.line(),
+        column: e.column(),
+        expected: "end of file after the top-level value".to_owned(),
+        warnings: Vec::new(),
+    })?;
+    Ok(contents)
+}
+
+/// [`parse`] without the fast paths: bytes, tracked from the start.
+#[cfg(test)]
+fn parse_tracked<'a>(
+    file_label: &str,
+    bytes: &'a [u8],
+) -> Result<raw::FileContents<'a>, IngestError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let contents = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| IngestError::from_serde(file_label, Some(e.path()), e.inner()))?;
+    de.end().map_err(|e| IngestError::Json {
+        file: file_label.to_owned(),
+        path: String::new(),
+        line: e.line(),
+        column: e.column(),
+        expected: "end of file after the top-level value".to_owned(),
+        warnings: Vec::new(),
+    })?;
+    Ok(contents)
 }
 
 #[cfg(test)]

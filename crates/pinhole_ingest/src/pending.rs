@@ -4,10 +4,13 @@
 use crate::error::warning;
 use ipnet::IpNet;
 use pinhole_model::{AclEntry, EniKind, Origin, PeeringSide, Route, SgRule, Tags, Warning};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::hash::BuildHasher;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
-/// The account and region a file was dumped from, when its path says so.
+/// The account and region a file was dumped from, when its path says so; shared by every
+/// resource of the file.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ctx {
     pub account: Option<String>,
@@ -58,59 +61,114 @@ macro_rules! keyed {
     };
 }
 
-/// Resources of one kind, deduplicated by id.
+/// Resources of one kind, in the order read. Copies with the same id (a resource seen from two
+/// accounts, or listed twice) are settled once every file is in, by [`Store::sorted`] or
+/// [`Store::into_sorted`]: adding a file is an append, whatever came before it.
 #[derive(Debug)]
 pub(crate) struct Store<T> {
     items: Vec<T>,
-    by_id: FxHashMap<String, usize>,
+    /// Whether `items` is sorted by id and free of duplicates.
+    settled: bool,
 }
 
 impl<T> Default for Store<T> {
     fn default() -> Self {
         Store {
             items: Vec::new(),
-            by_id: FxHashMap::default(),
+            settled: true,
         }
     }
 }
 
 impl<T: Keyed> Store<T> {
+    /// Resources added so far, duplicates included.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn insert(&mut self, item: T) {
-        match self.by_id.get(item.key()) {
-            Some(&i) => {
-                if let Some(old) = self.items.get_mut(i)
-                    && item.replaces(old)
-                {
-                    *old = item;
+        self.items.push(item);
+        self.settled = false;
+    }
+
+    /// Adds a later file's resources.
+    pub fn merge(&mut self, mut other: Store<T>) {
+        if other.items.is_empty() {
+            return;
+        }
+        if self.items.is_empty() {
+            std::mem::swap(&mut self.items, &mut other.items);
+        } else {
+            self.items.append(&mut other.items);
+        }
+        self.settled = false;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by id and keeps one copy per id: the first read, unless a later one
+    /// [`replaces`](Keyed::replaces) it (then that one, and so on in reading order). Returns where
+    /// each resource added went: the position of the copy kept for its id.
+    fn settle(&mut self) -> Vec<usize> {
+        if self.settled {
+            return (0..self.items.len()).collect();
+        }
+        // Sort (id, position) pairs rather than the resources, which are large: ties broken by
+        // position keep copies of one id in reading order.
+        let mut order: Vec<(&str, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.key(), i))
+            .collect();
+        order.sort_unstable();
+        let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+        let mut slots: Vec<Option<T>> = std::mem::take(&mut self.items)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut went = vec![0; slots.len()];
+        let mut out: Vec<T> = Vec::with_capacity(slots.len());
+        for i in order {
+            let Some(item) = slots.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(kept) if kept.key() == item.key() => {
+                    if item.replaces(kept) {
+                        *kept = item;
+                    }
                 }
+                _ => out.push(item),
             }
-            None => {
-                self.by_id.insert(item.key().to_owned(), self.items.len());
-                self.items.push(item);
+            if let Some(w) = went.get_mut(i) {
+                *w = out.len() - 1;
             }
         }
+        self.items = out;
+        self.settled = true;
+        went
     }
 
-    pub fn merge(&mut self, other: Store<T>) {
-        for item in other.items {
-            self.insert(item);
-        }
+    /// One copy per id, sorted by id (see [`Store::into_sorted`]).
+    pub fn sorted(&mut self) -> &[T] {
+        self.settle();
+        &self.items
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.items.iter()
+    /// One copy per id, sorted by id: arena order.
+    pub fn into_sorted(mut self) -> Vec<T> {
+        self.settle();
+        self.items
     }
 
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        let i = *self.by_id.get(id)?;
-        self.items.get_mut(i)
-    }
-
-    /// The items sorted by id: arena order.
-    pub fn into_sorted(self) -> Vec<T> {
-        let mut v = self.items;
-        v.sort_by(|a, b| a.key().cmp(b.key()));
-        v
+    /// [`Store::into_sorted`], and where each resource added went: for the `k`th added, the
+    /// position of the copy kept for its id.
+    pub fn into_sorted_with_positions(mut self) -> (Vec<T>, Vec<usize>) {
+        let went = self.settle();
+        (self.items, went)
     }
 }
 
@@ -121,7 +179,7 @@ pub(crate) struct PVpc {
     pub cidrs: Vec<IpNet>,
     pub is_default: bool,
     pub tags: Tags,
-    pub ctx: Ctx,
+    pub ctx: Arc<Ctx>,
     pub origin: Origin,
 }
 keyed!(PVpc, id, owned);
@@ -137,7 +195,7 @@ pub(crate) struct PSubnet {
     pub arn_region: Option<String>,
     pub map_public_ip: bool,
     pub tags: Tags,
-    pub ctx: Ctx,
+    pub ctx: Arc<Ctx>,
     pub origin: Origin,
 }
 keyed!(PSubnet, id, owned);
@@ -178,7 +236,7 @@ pub(crate) struct PSecurityGroup {
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
     pub tags: Tags,
-    pub ctx: Ctx,
+    pub ctx: Arc<Ctx>,
     pub origin: Origin,
 }
 keyed!(PSecurityGroup, id, owned);
@@ -199,7 +257,7 @@ pub(crate) struct PEni {
     pub description: String,
     pub status: String,
     pub tags: Tags,
-    pub ctx: Ctx,
+    pub ctx: Arc<Ctx>,
     pub origin: Origin,
 }
 keyed!(PEni, id, owned);
@@ -212,9 +270,42 @@ pub(crate) struct PInstance {
     pub tags: Tags,
     /// The instance's own view of its ENIs: used when `NetworkInterfaces` lacks one.
     pub enis: Vec<PEni>,
-    pub origin: Origin,
+    /// Those of its ENIs a `NetworkInterfaces` file lists, once files are merged.
+    pub listed: Vec<ListedEni>,
+    pub origin: InstanceAt,
+}
+
+/// Where an instance was read: `Reservations[reservation].Instances[instance]` of `file`. The
+/// model keeps no origin for instances, so the path is only written out for a warning.
+#[derive(Debug)]
+pub(crate) struct InstanceAt {
+    pub file: Arc<str>,
+    pub reservation: usize,
+    pub instance: usize,
+}
+
+impl InstanceAt {
+    pub fn path(&self) -> String {
+        format!(
+            "Reservations[{}].Instances[{}]",
+            self.reservation, self.instance
+        )
+    }
 }
 keyed!(PInstance, id);
+
+/// An ENI an instance embeds that a `NetworkInterfaces` file lists: that copy always wins, so
+/// only the instance link is kept, for a listed copy that lacks one. Replaces the embedded copy
+/// when files are merged, which frees it while later files are still being read rather than
+/// while resolving.
+#[derive(Debug)]
+pub(crate) struct ListedEni {
+    /// Where the listed copy was added to [`Parts::enis`]
+    /// ([`Store::into_sorted_with_positions`] tells where it went).
+    pub added_as: usize,
+    /// The instance the embedded copy names, when not the embedding instance itself.
+    pub instance_id: Option<String>,
+}
 
 /// An Elastic IP from `describe-addresses`, associated or not.
 #[derive(Debug)]
@@ -322,7 +413,7 @@ pub(crate) struct PTransitGateway {
     pub state: String,
     pub sg_referencing: bool,
     pub tags: Tags,
-    pub ctx: Ctx,
+    pub ctx: Arc<Ctx>,
 }
 keyed!(PTransitGateway, id, owned);
 
@@ -474,17 +565,41 @@ pub(crate) struct Parts {
     pub recognised: Vec<String>,
     /// Files ignored as a whole, with why: not an object, no key, only unknown keys.
     pub ignored: Vec<(String, String)>,
+    /// Hash of the id of each `NetworkInterfaces` ENI merged so far → its position in `enis`
+    /// (the first with that hash): a quick test for embedded copies that cannot matter.
+    listed_enis: FxHashMap<u64, usize>,
 }
 
 impl Parts {
-    /// Adds a later file's resources; duplicates follow [`Keyed::replaces`].
-    pub fn merge(&mut self, o: Parts) {
+    /// Adds a later file's resources; duplicates are settled at the end ([`Keyed::replaces`]).
+    pub fn merge(&mut self, mut o: Parts) {
         self.vpcs.merge(o.vpcs);
         self.subnets.merge(o.subnets);
         self.route_tables.merge(o.route_tables);
         self.network_acls.merge(o.network_acls);
         self.security_groups.merge(o.security_groups);
+        let first = self.enis.len();
+        for (k, e) in o.enis.items.iter().enumerate() {
+            self.listed_enis
+                .entry(FxBuildHasher.hash_one(e.id.as_str()))
+                .or_insert(first + k);
+        }
         self.enis.merge(o.enis);
+        for i in &mut o.instances.items {
+            i.enis.retain_mut(|e| match self.listed_as(&e.id) {
+                Some(added_as) => {
+                    i.listed.push(ListedEni {
+                        added_as,
+                        instance_id: e.instance_id.take().filter(|x| *x != i.id),
+                    });
+                    false
+                }
+                None => true,
+            });
+            if i.enis.is_empty() {
+                i.enis = Vec::new();
+            }
+        }
         self.instances.merge(o.instances);
         self.addresses.extend(o.addresses);
         self.internet_gateways.merge(o.internet_gateways);
@@ -508,6 +623,14 @@ impl Parts {
         self.warnings.extend(o.warnings);
         self.recognised.extend(o.recognised);
         self.ignored.extend(o.ignored);
+    }
+
+    /// Where ENI `id` was added to `enis` when a `NetworkInterfaces` file merged so far lists
+    /// it. A hash collision answers `None`, which is always safe: the embedded copy is then kept
+    /// in full.
+    fn listed_as(&self, id: &str) -> Option<usize> {
+        let &k = self.listed_enis.get(&FxBuildHasher.hash_one(id))?;
+        self.enis.items.get(k).filter(|e| e.id == id).map(|_| k)
     }
 
     pub fn warn(&mut self, origin: &Origin, message: String) {

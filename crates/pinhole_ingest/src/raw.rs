@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use pinhole_model::Protocol;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -48,23 +49,100 @@ impl<'a, T> IntoIterator for &'a List<T> {
     }
 }
 
+/// A string of the input, borrowed from the file's bytes unless JSON escapes forced a copy.
+///
+/// Plain `Cow<str>` fields borrow only when they are exactly `Cow<str>` with `#[serde(borrow)]`;
+/// this one also borrows inside `Option` and lists. Most strings of a describe-* output are
+/// matched against or dropped rather than kept, so they never need an allocation of their own.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) struct Str<'a>(pub Cow<'a, str>);
+
+impl<'a> Str<'a> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Str<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// An optional input string, owned.
+pub(crate) fn own(s: Option<Str<'_>>) -> Option<String> {
+    s.map(Str::into_owned)
+}
+
+/// An optional input string, owned, or `default` when absent.
+pub(crate) fn own_or(s: Option<Str<'_>>, default: &str) -> String {
+    s.map_or_else(|| default.to_owned(), Str::into_owned)
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct Tag {
-    pub key: String,
-    #[serde(default)]
-    pub value: Option<String>,
+pub(crate) struct Tag<'a> {
+    #[serde(borrow)]
+    pub key: Str<'a>,
+    #[serde(default, borrow)]
+    pub value: Option<Str<'a>>,
 }
 
 /// Tags sorted by key, as the model keeps them.
-pub(crate) fn tags(list: &List<Tag>) -> Vec<(String, String)> {
-    let mut t: Vec<(String, String)> = list
+pub(crate) fn tags(list: &List<Tag<'_>>) -> Vec<(String, String)> {
+    let mut t: Vec<(&str, &str)> = list
         .iter()
-        .map(|t| (t.key.clone(), t.value.clone().unwrap_or_default()))
+        .map(|t| (t.key.as_str(), t.value.as_deref().unwrap_or_default()))
         .collect();
-    t.sort();
+    t.sort_unstable();
     t.dedup_by(|a, b| a.0 == b.0);
-    t
+    t.into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
 fn bad<E: de::Error>(found: &str, expected: &str) -> E {
@@ -234,37 +312,37 @@ impl<'de> Deserialize<'de> for Count {
 
 /// One top-level key of a file and what it held.
 #[derive(Debug)]
-pub(crate) enum Section {
-    Vpcs(Vec<ec2::Vpc>),
-    Subnets(Vec<ec2::Subnet>),
-    RouteTables(Vec<ec2::RouteTable>),
-    NetworkAcls(Vec<ec2::NetworkAcl>),
-    SecurityGroups(Vec<ec2::SecurityGroup>),
-    NetworkInterfaces(Vec<ec2::Eni>),
-    Reservations(Vec<ec2::Reservation>),
-    Addresses(Vec<ec2::Address>),
-    InternetGateways(Vec<ec2::InternetGateway>),
-    NatGateways(Vec<ec2::NatGateway>),
-    VpcPeeringConnections(Vec<ec2::PeeringConnection>),
-    VpcEndpoints(Vec<ec2::VpcEndpoint>),
-    AvailabilityZones(Vec<ec2::AvailabilityZone>),
-    PrefixLists(Vec<other::PrefixList>),
-    ManagedPrefixLists(Vec<other::ManagedPrefixList>),
-    PrefixListEntries(Vec<other::PrefixListEntries>),
-    DbInstances(Vec<other::DbInstance>),
-    LoadBalancers(Vec<elb::LoadBalancer>),
+pub(crate) enum Section<'a> {
+    Vpcs(Vec<ec2::Vpc<'a>>),
+    Subnets(Vec<ec2::Subnet<'a>>),
+    RouteTables(Vec<ec2::RouteTable<'a>>),
+    NetworkAcls(Vec<ec2::NetworkAcl<'a>>),
+    SecurityGroups(Vec<ec2::SecurityGroup<'a>>),
+    NetworkInterfaces(Vec<ec2::Eni<'a>>),
+    Reservations(Vec<ec2::Reservation<'a>>),
+    Addresses(Vec<ec2::Address<'a>>),
+    InternetGateways(Vec<ec2::InternetGateway<'a>>),
+    NatGateways(Vec<ec2::NatGateway<'a>>),
+    VpcPeeringConnections(Vec<ec2::PeeringConnection<'a>>),
+    VpcEndpoints(Vec<ec2::VpcEndpoint<'a>>),
+    AvailabilityZones(Vec<ec2::AvailabilityZone<'a>>),
+    PrefixLists(Vec<other::PrefixList<'a>>),
+    ManagedPrefixLists(Vec<other::ManagedPrefixList<'a>>),
+    PrefixListEntries(Vec<other::PrefixListEntries<'a>>),
+    DbInstances(Vec<other::DbInstance<'a>>),
+    LoadBalancers(Vec<elb::LoadBalancer<'a>>),
     /// Wrapped per load balancer by the collector.
-    LoadBalancerListeners(Vec<elb::ListenersOfLb>),
+    LoadBalancerListeners(Vec<elb::ListenersOfLb<'a>>),
     /// The single-call output: each listener names its load balancer.
-    Listeners(Vec<elb::Listener>),
-    EndpointServices(Vec<other::ServiceDetail>),
-    TransitGateways(Vec<tgw::TransitGateway>),
-    TgwAttachments(Vec<tgw::Attachment>),
-    TgwVpcAttachments(Vec<tgw::VpcAttachment>),
-    TgwRouteTables(Vec<tgw::RouteTable>),
-    TgwPropagations(Vec<tgw::PropagationsOfTable>),
-    TgwStaticRoutes(Vec<tgw::RoutesOfTable>),
-    TgwAssociations(Vec<tgw::AssociationsOfTable>),
+    Listeners(Vec<elb::Listener<'a>>),
+    EndpointServices(Vec<other::ServiceDetail<'a>>),
+    TransitGateways(Vec<tgw::TransitGateway<'a>>),
+    TgwAttachments(Vec<tgw::Attachment<'a>>),
+    TgwVpcAttachments(Vec<tgw::VpcAttachment<'a>>),
+    TgwRouteTables(Vec<tgw::RouteTable<'a>>),
+    TgwPropagations(Vec<tgw::PropagationsOfTable<'a>>),
+    TgwStaticRoutes(Vec<tgw::RoutesOfTable<'a>>),
+    TgwAssociations(Vec<tgw::AssociationsOfTable<'a>>),
     /// A key pinhole knows but does not read (yet); only reported when it holds something.
     NotModelled {
         key: String,
@@ -290,8 +368,8 @@ pub(crate) enum Why {
 
 /// A whole file: the sections of its top-level object, in file order.
 #[derive(Debug, Default)]
-pub(crate) struct FileContents {
-    pub sections: Vec<Section>,
+pub(crate) struct FileContents<'a> {
+    pub sections: Vec<Section<'a>>,
     /// Set when the top level is not an object (an array or a scalar).
     pub not_an_object: Option<&'static str>,
 }
@@ -346,7 +424,7 @@ const SILENT: &[&str] = &[
     "Regions",
 ];
 
-impl<'de> Deserialize<'de> for FileContents {
+impl<'de: 'a, 'a> Deserialize<'de> for FileContents<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(FileVisitor)
     }
@@ -355,7 +433,7 @@ impl<'de> Deserialize<'de> for FileContents {
 struct FileVisitor;
 
 impl FileVisitor {
-    fn scalar<E>(what: &'static str) -> Result<FileContents, E> {
+    fn scalar<'a, E>(what: &'static str) -> Result<FileContents<'a>, E> {
         Ok(FileContents {
             sections: Vec::new(),
             not_an_object: Some(what),
@@ -364,13 +442,13 @@ impl FileVisitor {
 }
 
 impl<'de> Visitor<'de> for FileVisitor {
-    type Value = FileContents;
+    type Value = FileContents<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a describe-* output object such as {\"Vpcs\": [...]}")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<FileContents, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<FileContents<'de>, A::Error> {
         let mut sections = Vec::new();
         while let Some(key) = m.next_key::<String>()? {
             let s = match key.as_str() {
@@ -473,26 +551,26 @@ impl<'de> Visitor<'de> for FileVisitor {
         })
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<FileContents, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<FileContents<'de>, A::Error> {
         while s.next_element::<IgnoredAny>()?.is_some() {}
         Self::scalar("an array")
     }
-    fn visit_unit<E>(self) -> Result<FileContents, E> {
+    fn visit_unit<E>(self) -> Result<FileContents<'de>, E> {
         Self::scalar("null")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<FileContents, E> {
+    fn visit_bool<E>(self, _: bool) -> Result<FileContents<'de>, E> {
         Self::scalar("a boolean")
     }
-    fn visit_i64<E>(self, _: i64) -> Result<FileContents, E> {
+    fn visit_i64<E>(self, _: i64) -> Result<FileContents<'de>, E> {
         Self::scalar("a number")
     }
-    fn visit_u64<E>(self, _: u64) -> Result<FileContents, E> {
+    fn visit_u64<E>(self, _: u64) -> Result<FileContents<'de>, E> {
         Self::scalar("a number")
     }
-    fn visit_f64<E>(self, _: f64) -> Result<FileContents, E> {
+    fn visit_f64<E>(self, _: f64) -> Result<FileContents<'de>, E> {
         Self::scalar("a number")
     }
-    fn visit_str<E>(self, _: &str) -> Result<FileContents, E> {
+    fn visit_str<E>(self, _: &str) -> Result<FileContents<'de>, E> {
         Self::scalar("a string")
     }
 }

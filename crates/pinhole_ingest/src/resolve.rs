@@ -11,14 +11,15 @@ use crate::error::{IngestError, join, warning};
 use crate::pending::Parts;
 use pinhole_model::{Origin, Snapshot};
 
-/// Builds the snapshot from everything read. On error, the warnings gathered until then go
-/// with it, and a dangling reference names the files that were ignored.
-pub(crate) fn snapshot(mut parts: Parts) -> Result<Snapshot, IngestError> {
+/// Builds the snapshot from everything read, on up to `threads` threads. On error, the
+/// warnings gathered until then go with it, and a dangling reference names the files that were
+/// ignored.
+pub(crate) fn snapshot(mut parts: Parts, threads: usize) -> Result<Snapshot, IngestError> {
     let mut snap = Snapshot {
         warnings: std::mem::take(&mut parts.warnings),
         ..Snapshot::default()
     };
-    if let Err(e) = build(&mut parts, &mut snap) {
+    if let Err(e) = build(&mut parts, &mut snap, threads) {
         return Err(hint_ignored(e, &parts).with_warnings(&snap.warnings));
     }
     snap.warnings.sort();
@@ -26,14 +27,26 @@ pub(crate) fn snapshot(mut parts: Parts) -> Result<Snapshot, IngestError> {
     Ok(snap)
 }
 
-fn build(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), IngestError> {
-    network::vpcs_and_subnets(parts, snap)?;
-    network::subnet_consistency(snap);
-    network::route_tables_and_acls(parts, snap)?;
-    network::prefix_lists(parts, snap);
-    workloads::security_groups(parts, snap);
+fn build(parts: &mut Parts, snap: &mut Snapshot, threads: usize) -> Result<(), IngestError> {
+    let enis = std::mem::take(&mut parts.enis);
+    let instances = std::mem::take(&mut parts.instances);
+    // ENIs and instances are the bulk of an organisation: sort them on another thread while
+    // the network is resolved.
+    let sorted = if threads > 1 {
+        std::thread::scope(|scope| {
+            let sorting = scope.spawn(move || workloads::sort_instances_and_enis(enis, instances));
+            let network = network(parts, snap);
+            let sorted = sorting
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            network.map(|()| sorted)
+        })?
+    } else {
+        network(parts, snap)?;
+        workloads::sort_instances_and_enis(enis, instances)
+    };
     let mut dead_ips = public_ips::dead_nat_addresses(parts);
-    workloads::instances_and_enis(parts, snap)?;
+    workloads::instances_and_enis(sorted, snap, threads)?;
     dead_ips.extend(public_ips::elastic_ips(parts, snap));
     workloads::gateways(parts, snap)?;
     tgw::transit_gateways(parts, snap);
@@ -41,6 +54,16 @@ fn build(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), IngestError> {
     elb::load_balancers(parts, snap);
     snap.rebuild_address_index();
     public_ips::dead_public_ips(snap, dead_ips);
+    Ok(())
+}
+
+/// VPCs, subnets, route tables, NACLs, prefix lists and security groups.
+fn network(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), IngestError> {
+    network::vpcs_and_subnets(parts, snap)?;
+    network::subnet_consistency(snap);
+    network::route_tables_and_acls(parts, snap)?;
+    network::prefix_lists(parts, snap);
+    workloads::security_groups(parts, snap);
     Ok(())
 }
 

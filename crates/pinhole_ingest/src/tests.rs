@@ -989,6 +989,88 @@ fn duplicates_across_files_keep_the_first_or_the_owners_copy() {
     }
 }
 
+/// An ENI embedded by instances is the `NetworkInterfaces` copy when one exists, whichever file
+/// comes first; that copy gains the link to the first instance (by id) embedding it when it
+/// lacks one; an ENI only instances mention is the first instance's copy (by id).
+#[test]
+fn embedded_enis_in_any_file_order() {
+    let eni = |id: &str, ip: &str, extra: Value| {
+        let mut e =
+            json!({"NetworkInterfaceId": id, "SubnetId": "subnet-a", "PrivateIpAddress": ip});
+        if let (Some(e), Some(extra)) = (e.as_object_mut(), extra.as_object()) {
+            e.extend(extra.clone());
+        }
+        e
+    };
+    let listed = json!({"NetworkInterfaces": [
+        eni("eni-a", "10.0.1.10", json!({"Attachment": {"InstanceId": "i-2", "DeviceIndex": 0}})),
+        eni("eni-b", "10.0.1.11", json!({"Description": "listed, no attachment"}))]});
+    // Listed twice: the copy dumped by its owner wins, wherever it is read.
+    let again = json!({"NetworkInterfaces": [
+        eni("eni-a", "10.0.1.10", json!({"OwnerId": "111111111111", "Description": "owner's copy",
+            "Attachment": {"InstanceId": "i-2", "DeviceIndex": 0}}))]});
+    let instances = json!({"Reservations": [{"Instances": [
+        {"InstanceId": "i-1", "State": {"Name": "running"},
+         "NetworkInterfaces": [eni("eni-b", "10.0.1.11", json!({"Description": "embedded"}))]},
+        {"InstanceId": "i-2", "State": {"Name": "running"}, "NetworkInterfaces": [
+            eni("eni-a", "10.0.1.10", json!({})),
+            eni("eni-c", "10.0.1.12", json!({"Description": "i-2's copy"}))]},
+        {"InstanceId": "i-3", "State": {"Name": "running"}, "NetworkInterfaces": [
+            eni("eni-c", "10.0.1.12", json!({"Description": "i-3's copy"})),
+            eni("eni-b", "10.0.1.11", json!({}))]}]}]});
+    let more = json!({"Reservations": [{"Instances": [
+        {"InstanceId": "i-0", "State": {"Name": "running"},
+         "NetworkInterfaces": [eni("eni-b", "10.0.1.11", json!({}))]}]}]});
+    let files = [
+        ("A.json", listed),
+        ("B.json", again),
+        ("C.json", instances),
+        ("D.json", more),
+    ];
+    let result = |order: &[usize]| {
+        let mut f = base();
+        f.extend(order.iter().filter_map(|&i| files.get(i).cloned()));
+        let s = ok(&f);
+        format!("{:?}\n{:?}\n{:?}", s.enis, s.instances, s.warnings)
+    };
+    let first = result(&[0, 1, 2, 3]);
+    for order in [
+        [3, 2, 1, 0],
+        [2, 0, 3, 1],
+        [2, 3, 0, 1],
+        [1, 2, 3, 0],
+        [3, 0, 2, 1],
+    ] {
+        assert_eq!(result(&order), first, "{order:?}");
+    }
+    let s = ok(&with(&files));
+    let eni = |id: &str| s.index.eni.get(id).map(|&e| s.eni(e));
+    let owner = |id: &str| {
+        eni(id)
+            .and_then(|e| e.instance)
+            .map(|i| s.instances[i.ix()].id.to_string())
+    };
+    assert_eq!(owner("eni-a").as_deref(), Some("i-2"));
+    assert_eq!(
+        eni("eni-a").map(|e| e.description.as_str()),
+        Some("owner's copy")
+    );
+    assert_eq!(
+        owner("eni-b").as_deref(),
+        Some("i-0"),
+        "first instance by id"
+    );
+    assert_eq!(
+        eni("eni-b").map(|e| e.description.as_str()),
+        Some("listed, no attachment")
+    );
+    assert_eq!(owner("eni-c").as_deref(), Some("i-2"));
+    assert_eq!(
+        eni("eni-c").map(|e| e.description.as_str()),
+        Some("i-2's copy")
+    );
+}
+
 #[test]
 fn file_order_does_not_matter() {
     let files = with(&[
@@ -1245,6 +1327,60 @@ fn garbled_input_never_panics() {
         let mut b = SnapshotBuilder::new();
         let _ = b.add_json("g.json", Some("111111111111"), Some("us-east-1"), &g);
         let _ = b.finish();
+    }
+}
+
+/// The fast path (plain `serde_json`, re-parsed with path tracking only on failure) reports every
+/// error exactly as a parse tracked from the start does: same class, file, JSON path, line,
+/// column and message.
+#[test]
+fn fast_parse_locates_errors_like_a_tracked_parse() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/seed/aws_configs/accounts/111111111111/us-east-1");
+    let mut inputs: Vec<Vec<u8>> = [
+        "NetworkAcls.json",
+        "SecurityGroups.json",
+        "NetworkInterfaces.json",
+        "Reservations.json",
+        "RouteTables.json",
+        "Subnets.json",
+    ]
+    .iter()
+    .filter_map(|f| std::fs::read(dir.join(f)).ok())
+    .collect();
+    inputs.push(acls().to_string().into_bytes());
+    inputs.push(enis().to_string().into_bytes());
+    let same = |g: &[u8]| {
+        let fast = crate::parse("g.json", g).map(|_| ());
+        let tracked = crate::parse_tracked("g.json", g).map(|_| ());
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{tracked:?}"),
+            "{}",
+            String::from_utf8_lossy(g)
+        );
+    };
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for bytes in &inputs {
+        let step = (bytes.len() / 150).max(1);
+        for cut in (0..bytes.len()).step_by(step) {
+            same(&bytes[..cut]);
+        }
+        for round in 0..400 {
+            let mut g = bytes.clone();
+            for _ in 0..=(round % 3) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let len = g.len().max(1) as u64;
+                let at = usize::try_from(seed % len).unwrap_or(0);
+                let byte = u8::try_from((seed >> 32) & 0xff).unwrap_or(b'x');
+                if let Some(slot) = g.get_mut(at) {
+                    *slot = [b'"', b'{', b']', b'-', b'9', b'/', b':', byte][usize::from(byte % 8)];
+                }
+            }
+            same(&g);
+        }
     }
 }
 

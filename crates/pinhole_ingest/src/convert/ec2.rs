@@ -4,14 +4,15 @@
 use super::{At, arn_region, item};
 use crate::error::IngestError;
 use crate::pending::*;
-use crate::raw::{self, ec2 as r, tags};
+use crate::raw::{self, Str, ec2 as r, own, own_or, tags};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use pinhole_model::{
     AclEntry, EniKind, PeeringSide, PrivateIp, Protocol, Route, RouteDest, RouteOrigin, RouteState,
     RouteTarget, RuleAction, SgPeer, SgRule, VpcEndpointKind,
 };
+use std::sync::Arc;
 
-fn cidr_live(state: &Option<r::State>) -> bool {
+fn cidr_live(state: &Option<r::State<'_>>) -> bool {
     match state.as_ref().and_then(|s| s.state.as_deref()) {
         None | Some("associated") => true,
         Some(_) => false,
@@ -26,8 +27,8 @@ fn push_unique(v: &mut Vec<IpNet>, c: IpNet) {
 
 pub(super) fn vpcs(
     file: &str,
-    ctx: &Ctx,
-    list: Vec<r::Vpc>,
+    ctx: &Arc<Ctx>,
+    list: Vec<r::Vpc<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, v) in list.into_iter().enumerate() {
@@ -58,8 +59,8 @@ pub(super) fn vpcs(
             return Err(at.missing("CidrBlock"));
         }
         p.vpcs.insert(PVpc {
-            id: v.vpc_id,
-            owner: v.owner_id,
+            id: v.vpc_id.into_owned(),
+            owner: own(v.owner_id),
             cidrs,
             is_default: v.is_default,
             tags: tags(&v.tags),
@@ -72,8 +73,8 @@ pub(super) fn vpcs(
 
 pub(super) fn subnets(
     file: &str,
-    ctx: &Ctx,
-    list: Vec<r::Subnet>,
+    ctx: &Arc<Ctx>,
+    list: Vec<r::Subnet<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, s) in list.into_iter().enumerate() {
@@ -94,12 +95,12 @@ pub(super) fn subnets(
             return Err(at.missing("CidrBlock"));
         }
         p.subnets.insert(PSubnet {
-            id: s.subnet_id,
-            vpc_id: s.vpc_id,
-            owner: s.owner_id,
+            id: s.subnet_id.into_owned(),
+            vpc_id: s.vpc_id.into_owned(),
+            owner: own(s.owner_id),
             cidrs,
-            az: s.availability_zone,
-            az_id: s.availability_zone_id,
+            az: s.availability_zone.into_owned(),
+            az_id: own(s.availability_zone_id),
             arn_region: s.subnet_arn.as_deref().and_then(arn_region),
             map_public_ip: s.map_public_ip_on_launch,
             tags: tags(&s.tags),
@@ -112,7 +113,7 @@ pub(super) fn subnets(
 
 pub(super) fn route_tables(
     file: &str,
-    list: Vec<r::RouteTable>,
+    list: Vec<r::RouteTable<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, t) in list.into_iter().enumerate() {
@@ -128,7 +129,7 @@ pub(super) fn route_tables(
                 main = true;
             }
             if let Some(s) = &a.subnet_id {
-                subnets.push((s.clone(), format!("{apath}.SubnetId")));
+                subnets.push((s.to_string(), format!("{apath}.SubnetId")));
             }
             if let Some(g) = &a.gateway_id {
                 let at = At { file, path: &apath };
@@ -147,8 +148,8 @@ pub(super) fn route_tables(
             routes.push(route(At { file, path: &rpath }, rt, p)?);
         }
         p.route_tables.insert(PRouteTable {
-            id: t.route_table_id,
-            vpc_id: t.vpc_id,
+            id: t.route_table_id.into_owned(),
+            vpc_id: t.vpc_id.into_owned(),
             main,
             subnets,
             routes,
@@ -159,7 +160,7 @@ pub(super) fn route_tables(
     Ok(())
 }
 
-fn route(at: At<'_>, r: &r::Route, p: &mut Parts) -> Result<Route, IngestError> {
+fn route(at: At<'_>, r: &r::Route<'_>, p: &mut Parts) -> Result<Route, IngestError> {
     let dest = if let Some(c) = r.destination_cidr_block {
         RouteDest::Cidr(at.cidr("DestinationCidrBlock", c, p))
     } else if let Some(c) = r.destination_ipv6_cidr_block {
@@ -189,7 +190,7 @@ fn route(at: At<'_>, r: &r::Route, p: &mut Parts) -> Result<Route, IngestError> 
     })
 }
 
-fn route_target(r: &r::Route) -> Option<RouteTarget> {
+fn route_target(r: &r::Route<'_>) -> Option<RouteTarget> {
     if let Some(g) = &r.gateway_id {
         return Some(match g.as_str() {
             "local" => RouteTarget::Local,
@@ -200,7 +201,7 @@ fn route_target(r: &r::Route) -> Option<RouteTarget> {
             g => RouteTarget::Other(g.to_owned()),
         });
     }
-    let id = |o: &Option<String>| o.as_deref().map(str::to_owned);
+    let id = |o: &Option<Str<'_>>| o.as_deref().map(str::to_owned);
     id(&r.nat_gateway_id)
         .map(|i| RouteTarget::NatGateway(i.into()))
         .or_else(|| id(&r.vpc_peering_connection_id).map(|i| RouteTarget::Peering(i.into())))
@@ -221,7 +222,7 @@ const ICMP_EXPECTED: &str = "an ICMP type and code, each -1 (any) or 0-255";
 
 pub(super) fn network_acls(
     file: &str,
-    list: Vec<r::NetworkAcl>,
+    list: Vec<r::NetworkAcl<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, a) in list.into_iter().enumerate() {
@@ -244,14 +245,14 @@ pub(super) fn network_acls(
             .enumerate()
             .map(|(j, s)| {
                 (
-                    s.subnet_id.clone(),
+                    s.subnet_id.to_string(),
                     format!("{path}.Associations[{j}].SubnetId"),
                 )
             })
             .collect();
         p.network_acls.insert(PNetworkAcl {
-            id: a.network_acl_id,
-            vpc_id: a.vpc_id,
+            id: a.network_acl_id.into_owned(),
+            vpc_id: a.vpc_id.into_owned(),
             is_default: a.is_default,
             inbound,
             outbound,
@@ -263,15 +264,17 @@ pub(super) fn network_acls(
     Ok(())
 }
 
-fn acl_entry(at: At<'_>, e: &r::AclEntry, p: &mut Parts) -> Result<AclEntry, IngestError> {
+fn acl_entry(at: At<'_>, e: &r::AclEntry<'_>, p: &mut Parts) -> Result<AclEntry, IngestError> {
     let rule_number = u32::try_from(e.rule_number)
         .ok()
         .filter(|n| (1..=32768).contains(n))
         .ok_or_else(|| at.invalid("RuleNumber", e.rule_number, RULE_EXPECTED))?;
-    let action = match e.rule_action.to_ascii_lowercase().as_str() {
-        "allow" => RuleAction::Allow,
-        "deny" => RuleAction::Deny,
-        _ => return Err(at.invalid("RuleAction", &e.rule_action, "`allow` or `deny`")),
+    let action = if e.rule_action.eq_ignore_ascii_case("allow") {
+        RuleAction::Allow
+    } else if e.rule_action.eq_ignore_ascii_case("deny") {
+        RuleAction::Deny
+    } else {
+        return Err(at.invalid("RuleAction", &e.rule_action, "`allow` or `deny`"));
     };
     let cidr = match (e.cidr_block, e.ipv6_cidr_block) {
         (Some(c), _) => at.cidr("CidrBlock", c, p),
@@ -356,28 +359,34 @@ pub(crate) fn finish_acl_direction(entries: &mut Vec<AclEntry>) {
 
 pub(super) fn security_groups(
     file: &str,
-    ctx: &Ctx,
-    list: Vec<r::SecurityGroup>,
+    ctx: &Arc<Ctx>,
+    list: Vec<r::SecurityGroup<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, g) in list.into_iter().enumerate() {
         let path = item("SecurityGroups", i);
-        let own = g.owner_id.as_deref().or(ctx.account.as_deref());
+        let own_account = g.owner_id.as_deref().or(ctx.account.as_deref());
         let mut ingress = Vec::new();
         for (j, perm) in g.ip_permissions.iter().enumerate() {
             let ppath = format!("{path}.IpPermissions[{j}]");
-            permission_rules(At { file, path: &ppath }, perm, own, &mut ingress, p)?;
+            permission_rules(
+                At { file, path: &ppath },
+                perm,
+                own_account,
+                &mut ingress,
+                p,
+            )?;
         }
         let mut egress = Vec::new();
         for (j, perm) in g.ip_permissions_egress.iter().enumerate() {
             let ppath = format!("{path}.IpPermissionsEgress[{j}]");
-            permission_rules(At { file, path: &ppath }, perm, own, &mut egress, p)?;
+            permission_rules(At { file, path: &ppath }, perm, own_account, &mut egress, p)?;
         }
         p.security_groups.insert(PSecurityGroup {
-            id: g.group_id,
-            vpc_id: g.vpc_id,
-            owner: g.owner_id,
-            name: g.group_name.unwrap_or_default(),
+            id: g.group_id.into_owned(),
+            vpc_id: own(g.vpc_id),
+            owner: own(g.owner_id),
+            name: own(g.group_name).unwrap_or_default(),
             ingress,
             egress,
             tags: tags(&g.tags),
@@ -391,7 +400,7 @@ pub(super) fn security_groups(
 /// One permission → one rule per peer (CIDR, IPv6 CIDR, prefix list, group).
 fn permission_rules(
     at: At<'_>,
-    perm: &r::IpPermission,
+    perm: &r::IpPermission<'_>,
     own_account: Option<&str>,
     out: &mut Vec<SgRule>,
     p: &mut Parts,
@@ -421,12 +430,12 @@ fn permission_rules(
         }
         _ => (None, None),
     };
-    let rule = |peer, description: &Option<String>| SgRule {
+    let rule = |peer, description: &Option<Str<'_>>| SgRule {
         protocol,
         ports,
         icmp,
         peer,
-        description: description.clone(),
+        description: description.as_deref().map(str::to_owned),
     };
     for (k, r) in perm.ip_ranges.iter().enumerate() {
         let c = at.cidr(&format!("IpRanges[{k}].CidrIp"), r.cidr_ip, p);
@@ -463,7 +472,7 @@ fn permission_rules(
 
 /// What an ENI belongs to, from its `InterfaceType`, then (for plain `interface` ENIs, and
 /// dumps older than the dedicated types) its description and requester.
-fn eni_kind(e: &r::Eni) -> EniKind {
+fn eni_kind(e: &r::Eni<'_>) -> EniKind {
     let desc = e.description.as_deref().unwrap_or("");
     let requester = e.requester_id.as_deref().unwrap_or("");
     match e.interface_type.as_deref().unwrap_or("interface") {
@@ -506,8 +515,8 @@ pub(super) struct Embedding<'a> {
 
 fn eni(
     at: At<'_>,
-    ctx: &Ctx,
-    e: &r::Eni,
+    ctx: &Arc<Ctx>,
+    e: r::Eni<'_>,
     emb: Option<&Embedding<'_>>,
     p: &mut Parts,
 ) -> Result<PEni, IngestError> {
@@ -563,11 +572,12 @@ fn eni(
     if private_ips.is_empty() && e.ipv6_addresses.is_empty() {
         return Err(at.missing("PrivateIpAddress"));
     }
-    let instance_id = e
-        .attachment
-        .as_ref()
-        .and_then(|a| a.instance_id.clone())
-        .or(emb.map(|m| m.instance_id.to_owned()));
+    let kind = eni_kind(&e);
+    let (instance_id, device_index) = match e.attachment {
+        Some(a) => (own(a.instance_id), a.device_index),
+        None => (None, None),
+    };
+    let instance_id = instance_id.or_else(|| emb.map(|m| m.instance_id.to_owned()));
     if !e.ipv4_prefixes.is_empty() || !e.ipv6_prefixes.is_empty() {
         p.warn(
             &at.origin(),
@@ -577,34 +587,34 @@ fn eni(
             ),
         );
     }
-    let mut tags = tags(&e.tag_set);
-    tags.extend(raw::tags(&e.tags));
-    tags.sort();
-    tags.dedup_by(|a, b| a.0 == b.0);
+    let tags = if e.tags.is_empty() {
+        tags(&e.tag_set)
+    } else {
+        let mut tags = tags(&e.tag_set);
+        tags.extend(raw::tags(&e.tags));
+        tags.sort();
+        tags.dedup_by(|a, b| a.0 == b.0);
+        tags
+    };
     Ok(PEni {
-        id: e.network_interface_id.clone(),
+        id: e.network_interface_id.into_owned(),
         subnet_id,
-        vpc_id: e
-            .vpc_id
-            .clone()
-            .or(emb.and_then(|m| m.vpc_id.map(str::to_owned))),
-        owner: e
-            .owner_id
-            .clone()
-            .or(emb.and_then(|m| m.owner.map(str::to_owned))),
-        kind: eni_kind(e),
+        vpc_id: own(e.vpc_id).or_else(|| emb.and_then(|m| m.vpc_id.map(str::to_owned))),
+        owner: own(e.owner_id).or_else(|| emb.and_then(|m| m.owner.map(str::to_owned))),
+        kind,
         private_ips,
         ipv6: e.ipv6_addresses.iter().map(|a| a.ipv6_address.0).collect(),
-        groups: e.groups.iter().map(|g| g.group_id.clone()).collect(),
+        groups: e
+            .groups
+            .0
+            .into_iter()
+            .map(|g| g.group_id.into_owned())
+            .collect(),
         source_dest_check: e.source_dest_check.unwrap_or(true),
         instance_id,
-        device_index: e
-            .attachment
-            .as_ref()
-            .and_then(|a| a.device_index)
-            .unwrap_or(i64::MAX),
-        description: e.description.clone().unwrap_or_default(),
-        status: e.status.clone().unwrap_or_else(|| "in-use".to_owned()),
+        device_index: device_index.unwrap_or(i64::MAX),
+        description: own(e.description).unwrap_or_default(),
+        status: own_or(e.status, "in-use"),
         tags,
         ctx: ctx.clone(),
         origin: at.origin(),
@@ -613,11 +623,11 @@ fn eni(
 
 pub(super) fn network_interfaces(
     file: &str,
-    ctx: &Ctx,
-    list: Vec<r::Eni>,
+    ctx: &Arc<Ctx>,
+    list: Vec<r::Eni<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
-    for (i, e) in list.iter().enumerate() {
+    for (i, e) in list.into_iter().enumerate() {
         let path = item("NetworkInterfaces", i);
         let pe = eni(At { file, path: &path }, ctx, e, None, p)?;
         p.enis.insert(pe);
@@ -627,14 +637,14 @@ pub(super) fn network_interfaces(
 
 pub(super) fn reservations(
     file: &str,
-    ctx: &Ctx,
-    list: Vec<r::Reservation>,
+    ctx: &Arc<Ctx>,
+    list: Vec<r::Reservation<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
-    for (i, res) in list.iter().enumerate() {
-        for (j, inst) in res.instances.iter().enumerate() {
-            let path = format!("Reservations[{i}].Instances[{j}]");
-            let state = inst.state.name.clone();
+    let shared_file: Arc<str> = Arc::from(file);
+    for (i, res) in list.into_iter().enumerate() {
+        for (j, inst) in res.instances.0.into_iter().enumerate() {
+            let state = inst.state.name.into_owned();
             let gone = matches!(state.as_str(), "terminated" | "shutting-down");
             let mut enis = Vec::new();
             if !gone {
@@ -644,8 +654,9 @@ pub(super) fn reservations(
                     vpc_id: inst.vpc_id.as_deref(),
                     owner: res.owner_id.as_deref(),
                 };
-                for (k, e) in inst.network_interfaces.iter().enumerate() {
-                    let epath = format!("{path}.NetworkInterfaces[{k}]");
+                enis.reserve_exact(inst.network_interfaces.0.len());
+                for (k, e) in inst.network_interfaces.0.into_iter().enumerate() {
+                    let epath = format!("Reservations[{i}].Instances[{j}].NetworkInterfaces[{k}]");
                     enis.push(eni(At { file, path: &epath }, ctx, e, Some(&emb), p)?);
                 }
             }
@@ -658,35 +669,40 @@ pub(super) fn reservations(
                     .as_deref()
                     .is_some_and(|s| s.starts_with("Windows"));
             p.instances.insert(PInstance {
-                id: inst.instance_id.clone(),
+                id: inst.instance_id.into_owned(),
                 state,
                 windows,
                 tags: tags(&inst.tags),
                 enis,
-                origin: At { file, path: &path }.origin(),
+                listed: Vec::new(),
+                origin: InstanceAt {
+                    file: shared_file.clone(),
+                    reservation: i,
+                    instance: j,
+                },
             });
         }
     }
     Ok(())
 }
 
-pub(super) fn addresses(file: &str, list: Vec<r::Address>, p: &mut Parts) {
+pub(super) fn addresses(file: &str, list: Vec<r::Address<'_>>, p: &mut Parts) {
     for (i, a) in list.into_iter().enumerate() {
         let path = item("Addresses", i);
         p.addresses.push(PAddress {
             public: a.public_ip.0,
-            allocation_id: a.allocation_id,
+            allocation_id: own(a.allocation_id),
             associated: a.network_interface_id.is_some()
                 || a.instance_id.is_some()
                 || a.association_id.is_some(),
-            eni_id: a.network_interface_id,
+            eni_id: own(a.network_interface_id),
             private: a.private_ip_address.map(|x| x.0),
             origin: At { file, path: &path }.origin(),
         });
     }
 }
 
-pub(super) fn internet_gateways(file: &str, list: Vec<r::InternetGateway>, p: &mut Parts) {
+pub(super) fn internet_gateways(file: &str, list: Vec<r::InternetGateway<'_>>, p: &mut Parts) {
     for (i, g) in list.into_iter().enumerate() {
         let path = item("InternetGateways", i);
         let vpcs = g
@@ -694,10 +710,15 @@ pub(super) fn internet_gateways(file: &str, list: Vec<r::InternetGateway>, p: &m
             .iter()
             .enumerate()
             .filter(|(_, a)| matches!(a.state.as_deref(), None | Some("available" | "attached")))
-            .map(|(j, a)| (a.vpc_id.clone(), format!("{path}.Attachments[{j}].VpcId")))
+            .map(|(j, a)| {
+                (
+                    a.vpc_id.to_string(),
+                    format!("{path}.Attachments[{j}].VpcId"),
+                )
+            })
             .collect();
         p.internet_gateways.insert(PInternetGateway {
-            id: g.internet_gateway_id,
+            id: g.internet_gateway_id.into_owned(),
             vpcs,
             tags: tags(&g.tags),
             origin: At { file, path: &path }.origin(),
@@ -705,24 +726,25 @@ pub(super) fn internet_gateways(file: &str, list: Vec<r::InternetGateway>, p: &m
     }
 }
 
-pub(super) fn nat_gateways(file: &str, list: Vec<r::NatGateway>, p: &mut Parts) {
+pub(super) fn nat_gateways(file: &str, list: Vec<r::NatGateway<'_>>, p: &mut Parts) {
     for (i, n) in list.into_iter().enumerate() {
         let path = item("NatGateways", i);
         let addresses: Vec<_> = n
             .nat_gateway_addresses
-            .iter()
+            .0
+            .into_iter()
             .map(|a| {
                 (
-                    a.network_interface_id.clone().unwrap_or_default(),
+                    own(a.network_interface_id).unwrap_or_default(),
                     a.private_ip.map(|x| x.0),
                     a.public_ip.map(|x| x.0),
                 )
             })
             .collect();
         p.nat_gateways.insert(PNatGateway {
-            id: n.nat_gateway_id,
-            subnet_id: n.subnet_id,
-            state: n.state.unwrap_or_else(|| "available".to_owned()),
+            id: n.nat_gateway_id.into_owned(),
+            subnet_id: own(n.subnet_id),
+            state: own_or(n.state, "available"),
             public: n.connectivity_type.as_deref() != Some("private"),
             private_ips: addresses.iter().filter_map(|a| a.1).collect(),
             public_ips: addresses.iter().filter_map(|a| a.2).collect(),
@@ -735,7 +757,7 @@ pub(super) fn nat_gateways(file: &str, list: Vec<r::NatGateway>, p: &mut Parts) 
 
 fn peering_side(
     at: At<'_>,
-    side: &r::PeeringVpcInfo,
+    side: r::PeeringVpcInfo<'_>,
     p: &mut Parts,
 ) -> Result<PeeringSide, IngestError> {
     let vpc_id = side.vpc_id.as_deref().ok_or_else(|| at.missing("VpcId"))?;
@@ -755,37 +777,34 @@ fn peering_side(
         vpc_id: vpc_id.into(),
         vpc: None,
         account: side.owner_id.as_deref().map(Into::into),
-        region: side.region.clone(),
+        region: own(side.region),
         cidrs,
     })
 }
 
 pub(super) fn peerings(
     file: &str,
-    list: Vec<r::PeeringConnection>,
+    list: Vec<r::PeeringConnection<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, c) in list.into_iter().enumerate() {
         let path = item("VpcPeeringConnections", i);
         let rpath = format!("{path}.RequesterVpcInfo");
         let apath = format!("{path}.AccepterVpcInfo");
-        let requester = peering_side(At { file, path: &rpath }, &c.requester_vpc_info, p)?;
-        let accepter = peering_side(At { file, path: &apath }, &c.accepter_vpc_info, p)?;
+        let requester = peering_side(At { file, path: &rpath }, c.requester_vpc_info, p)?;
+        let accepter = peering_side(At { file, path: &apath }, c.accepter_vpc_info, p)?;
         p.peerings.insert(PPeering {
             requester,
             accepter,
-            id: c.vpc_peering_connection_id,
-            status: c
-                .status
-                .map(|s| s.code)
-                .unwrap_or_else(|| "active".to_owned()),
+            id: c.vpc_peering_connection_id.into_owned(),
+            status: own_or(c.status.map(|s| s.code), "active"),
             tags: tags(&c.tags),
         });
     }
     Ok(())
 }
 
-pub(super) fn vpc_endpoints(file: &str, list: Vec<r::VpcEndpoint>, p: &mut Parts) {
+pub(super) fn vpc_endpoints(file: &str, list: Vec<r::VpcEndpoint<'_>>, p: &mut Parts) {
     for (i, e) in list.into_iter().enumerate() {
         let path = item("VpcEndpoints", i);
         let kind = match e.vpc_endpoint_type.as_deref() {
@@ -796,13 +815,23 @@ pub(super) fn vpc_endpoints(file: &str, list: Vec<r::VpcEndpoint>, p: &mut Parts
             None => VpcEndpointKind::Interface,
         };
         p.vpc_endpoints.insert(PVpcEndpoint {
-            id: e.vpc_endpoint_id,
+            id: e.vpc_endpoint_id.into_owned(),
             kind,
-            vpc_id: e.vpc_id,
-            service: e.service_name.unwrap_or_default(),
-            state: e.state.unwrap_or_else(|| "available".to_owned()),
-            route_tables: e.route_table_ids.0,
-            enis: e.network_interface_ids.0,
+            vpc_id: e.vpc_id.into_owned(),
+            service: own(e.service_name).unwrap_or_default(),
+            state: own_or(e.state, "available"),
+            route_tables: e
+                .route_table_ids
+                .0
+                .into_iter()
+                .map(Str::into_owned)
+                .collect(),
+            enis: e
+                .network_interface_ids
+                .0
+                .into_iter()
+                .map(Str::into_owned)
+                .collect(),
             tags: tags(&e.tags),
             origin: At { file, path: &path }.origin(),
         });

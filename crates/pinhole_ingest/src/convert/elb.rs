@@ -3,7 +3,7 @@
 use super::{At, item};
 use crate::error::IngestError;
 use crate::pending::{PLbZone, PListener, PLoadBalancer, Parts};
-use crate::raw::elb as r;
+use crate::raw::{elb as r, own, own_or};
 use pinhole_model::{Listener, LoadBalancerKind};
 
 /// `loadbalancer/<type>/<name>/<id>` of an ELBv2 ARN, without the `loadbalancer/`:
@@ -21,7 +21,7 @@ fn arn_type(arn: &str) -> Option<&str> {
 
 pub(super) fn load_balancers(
     file: &str,
-    list: Vec<r::LoadBalancer>,
+    list: Vec<r::LoadBalancer<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, lb) in list.into_iter().enumerate() {
@@ -34,19 +34,19 @@ pub(super) fn load_balancers(
             (Some(other), _) => LoadBalancerKind::Other(other.to_owned()),
             (None, _) => return Err(at.missing("Type")),
         };
-        let name = lb
-            .load_balancer_name
+        let name = own(lb.load_balancer_name)
             .or_else(|| {
                 lb_resource(&lb.load_balancer_arn)
                     .and_then(|r| r.split('/').nth(1))
                     .map(str::to_owned)
             })
-            .unwrap_or_else(|| lb.load_balancer_arn.clone());
+            .unwrap_or_else(|| lb.load_balancer_arn.to_string());
         let zones = lb
             .availability_zones
-            .iter()
+            .0
+            .into_iter()
             .filter_map(|z| {
-                let subnet_id = z.subnet_id.clone()?;
+                let subnet_id = z.subnet_id?.into_owned();
                 let addresses = z
                     .load_balancer_addresses
                     .iter()
@@ -64,15 +64,12 @@ pub(super) fn load_balancers(
             })
             .collect();
         p.load_balancers.insert(PLoadBalancer {
-            arn: lb.load_balancer_arn,
+            arn: lb.load_balancer_arn.into_owned(),
             name,
             kind,
-            scheme: lb.scheme.unwrap_or_default(),
-            state: lb
-                .state
-                .and_then(|s| s.code)
-                .unwrap_or_else(|| "active".to_owned()),
-            vpc_id: lb.vpc_id,
+            scheme: own(lb.scheme).unwrap_or_default(),
+            state: own_or(lb.state.and_then(|s| s.code), "active"),
+            vpc_id: own(lb.vpc_id),
             zones,
             origin: at.origin(),
         });
@@ -83,7 +80,7 @@ pub(super) fn load_balancers(
 /// `describe-listeners` wrapped per load balancer: `{LoadBalancerArn, Listeners: [...]}`.
 pub(super) fn listeners_of_lbs(
     file: &str,
-    list: Vec<r::ListenersOfLb>,
+    list: Vec<r::ListenersOfLb<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, w) in list.into_iter().enumerate() {
@@ -102,7 +99,7 @@ pub(super) fn listeners_of_lbs(
 /// The single-call `describe-listeners` output: each listener names its load balancer.
 pub(super) fn listeners(
     file: &str,
-    list: Vec<r::Listener>,
+    list: Vec<r::Listener<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, l) in list.iter().enumerate() {
@@ -125,7 +122,7 @@ const GENEVE_PORT: u16 = 6081;
 fn listener(
     at: At<'_>,
     lb_arn: Option<&str>,
-    l: &r::Listener,
+    l: &r::Listener<'_>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     let Some(lb_arn) = lb_arn else {

@@ -3,9 +3,9 @@
 use super::{At, item};
 use crate::error::IngestError;
 use crate::pending::{PDbInstance, PPrefixList, Parts};
-use crate::raw::other as r;
+use crate::raw::{Str, other as r, own, own_or};
 
-pub(super) fn prefix_lists(file: &str, list: Vec<r::PrefixList>, p: &mut Parts) {
+pub(super) fn prefix_lists(file: &str, list: Vec<r::PrefixList<'_>>, p: &mut Parts) {
     for (i, l) in list.into_iter().enumerate() {
         let path = item("PrefixLists", i);
         let at = At { file, path: &path };
@@ -16,22 +16,21 @@ pub(super) fn prefix_lists(file: &str, list: Vec<r::PrefixList>, p: &mut Parts) 
             .map(|(k, c)| at.cidr(&format!("Cidrs[{k}]"), *c, p))
             .collect();
         p.prefix_lists.push(PPrefixList {
-            id: l.prefix_list_id,
-            name: l.prefix_list_name,
+            id: l.prefix_list_id.into_owned(),
+            name: own(l.prefix_list_name),
             cidrs: Some(cidrs),
             origin: at.origin(),
         });
     }
 }
 
-pub(super) fn managed_prefix_lists(file: &str, list: Vec<r::ManagedPrefixList>, p: &mut Parts) {
+pub(super) fn managed_prefix_lists(file: &str, list: Vec<r::ManagedPrefixList<'_>>, p: &mut Parts) {
     for (i, l) in list.into_iter().enumerate() {
         let path = item("ManagedPrefixLists", i);
-        let name = l
-            .prefix_list_name
+        let name = own(l.prefix_list_name)
             .or_else(|| pinhole_model::name_tag(&crate::raw::tags(&l.tags)).map(str::to_owned));
         p.prefix_lists.push(PPrefixList {
-            id: l.prefix_list_id,
+            id: l.prefix_list_id.into_owned(),
             name,
             cidrs: None,
             origin: At { file, path: &path }.origin(),
@@ -39,7 +38,7 @@ pub(super) fn managed_prefix_lists(file: &str, list: Vec<r::ManagedPrefixList>, 
     }
 }
 
-pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries>, p: &mut Parts) {
+pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries<'_>>, p: &mut Parts) {
     for (i, l) in list.into_iter().enumerate() {
         let path = item("PrefixListEntries", i);
         let at = At { file, path: &path };
@@ -50,7 +49,7 @@ pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries>, p
             .map(|(k, e)| at.cidr(&format!("Entries[{k}].Cidr"), e.cidr, p))
             .collect();
         p.prefix_lists.push(PPrefixList {
-            id: l.prefix_list_id,
+            id: l.prefix_list_id.into_owned(),
             name: None,
             cidrs: Some(cidrs),
             origin: at.origin(),
@@ -60,7 +59,7 @@ pub(super) fn prefix_list_entries(file: &str, list: Vec<r::PrefixListEntries>, p
 
 pub(super) fn db_instances(
     file: &str,
-    list: Vec<r::DbInstance>,
+    list: Vec<r::DbInstance<'_>>,
     p: &mut Parts,
 ) -> Result<(), IngestError> {
     for (i, d) in list.into_iter().enumerate() {
@@ -72,32 +71,34 @@ pub(super) fn db_instances(
                 IngestError::invalid(file, &format!("{path}.Endpoint.Port"), n, "a port 0-65535")
             })?),
         };
-        let group = d.db_subnet_group.as_ref();
+        let (vpc_id, subnets) = match d.db_subnet_group {
+            Some(g) => (
+                own(g.vpc_id),
+                g.subnets
+                    .0
+                    .into_iter()
+                    .map(|s| s.subnet_identifier.into_owned())
+                    .collect(),
+            ),
+            None => (None, Vec::new()),
+        };
         p.db_instances.insert(PDbInstance {
-            id: d.db_instance_identifier,
-            engine: d.engine.unwrap_or_default(),
-            status: d
-                .db_instance_status
-                .unwrap_or_else(|| "available".to_owned()),
+            id: d.db_instance_identifier.into_owned(),
+            engine: own(d.engine).unwrap_or_default(),
+            status: own_or(d.db_instance_status, "available"),
             port,
-            endpoint: d.endpoint.and_then(|e| e.address),
-            vpc_id: group.and_then(|g| g.vpc_id.clone()),
-            subnets: group
-                .map(|g| {
-                    g.subnets
-                        .iter()
-                        .map(|s| s.subnet_identifier.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            endpoint: d.endpoint.and_then(|e| own(e.address)),
+            vpc_id,
+            subnets,
             groups: d
                 .vpc_security_groups
-                .iter()
+                .0
+                .into_iter()
                 .filter(|g| !matches!(g.status.as_deref(), Some("inactive" | "removing")))
-                .map(|g| g.vpc_security_group_id.clone())
+                .map(|g| g.vpc_security_group_id.into_owned())
                 .collect(),
-            az: d.availability_zone,
-            secondary_az: d.secondary_availability_zone,
+            az: own(d.availability_zone),
+            secondary_az: own(d.secondary_availability_zone),
             origin: at.origin(),
         });
     }
@@ -106,11 +107,11 @@ pub(super) fn db_instances(
 
 /// The region's catalogue of AWS services is noise; services that an account provides
 /// (PrivateLink behind its own load balancer) are worth a warning.
-pub(super) fn endpoint_services(file: &str, list: Vec<r::ServiceDetail>, p: &mut Parts) {
+pub(super) fn endpoint_services(file: &str, list: Vec<r::ServiceDetail<'_>>, p: &mut Parts) {
     let own: Vec<&str> = list
         .iter()
         .filter(|s| !matches!(s.owner.as_deref(), None | Some("amazon")))
-        .filter_map(|s| s.service_name.as_deref())
+        .filter_map(|s| s.service_name.as_ref().map(Str::as_str))
         .collect();
     if let Some(first) = own.first() {
         let at = At {

@@ -1,39 +1,40 @@
 //! Elastic Load Balancing v2: load balancers and their listeners.
 
-use super::{Ip, Ipv4, List};
+use super::{Ip, Ipv4, List, Str};
 use serde::Deserialize;
 
 /// `elbv2 describe-load-balancers`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct LoadBalancer {
-    pub load_balancer_arn: String,
+pub(crate) struct LoadBalancer<'a> {
+    #[serde(borrow)]
+    pub load_balancer_arn: Str<'a>,
+    #[serde(default, borrow)]
+    pub load_balancer_name: Option<Str<'a>>,
     #[serde(default)]
-    pub load_balancer_name: Option<String>,
-    #[serde(default)]
-    pub r#type: Option<String>,
-    #[serde(default)]
-    pub scheme: Option<String>,
-    #[serde(default)]
-    pub state: Option<LbState>,
-    #[serde(default)]
-    pub vpc_id: Option<String>,
-    #[serde(default)]
-    pub availability_zones: List<LbZone>,
+    pub r#type: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub scheme: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub state: Option<LbState<'a>>,
+    #[serde(default, borrow)]
+    pub vpc_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub availability_zones: List<LbZone<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct LbState {
-    #[serde(default)]
-    pub code: Option<String>,
+pub(crate) struct LbState<'a> {
+    #[serde(default, borrow)]
+    pub code: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct LbZone {
-    #[serde(default)]
-    pub subnet_id: Option<String>,
+pub(crate) struct LbZone<'a> {
+    #[serde(default, borrow)]
+    pub subnet_id: Option<Str<'a>>,
     #[serde(default)]
     pub load_balancer_addresses: List<LbAddress>,
 }
@@ -53,22 +54,22 @@ pub(crate) struct LbAddress {
 /// wrapped with its ARN by the collector.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct ListenersOfLb {
-    #[serde(default)]
-    pub load_balancer_arn: Option<String>,
-    #[serde(default)]
-    pub listeners: List<Listener>,
+pub(crate) struct ListenersOfLb<'a> {
+    #[serde(default, borrow)]
+    pub load_balancer_arn: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub listeners: List<Listener<'a>>,
 }
 
 /// One listener of `elbv2 describe-listeners`. Gateway load balancer listeners have neither port
 /// nor protocol.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct Listener {
-    #[serde(default)]
-    pub load_balancer_arn: Option<String>,
+pub(crate) struct Listener<'a> {
+    #[serde(default, borrow)]
+    pub load_balancer_arn: Option<Str<'a>>,
     #[serde(default)]
     pub port: Option<i64>,
-    #[serde(default)]
-    pub protocol: Option<String>,
+    #[serde(default, borrow)]
+    pub protocol: Option<Str<'a>>,
 }

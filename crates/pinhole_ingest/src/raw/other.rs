@@ -1,15 +1,16 @@
 //! Prefix lists, RDS instances and endpoint services.
 
-use super::{Cidr, List, Tag};
+use super::{Cidr, List, Str, Tag};
 use serde::Deserialize;
 
 /// `describe-prefix-lists`: the AWS-managed service prefix lists with their CIDRs.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct PrefixList {
-    pub prefix_list_id: String,
-    #[serde(default)]
-    pub prefix_list_name: Option<String>,
+pub(crate) struct PrefixList<'a> {
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub prefix_list_name: Option<Str<'a>>,
     #[serde(default)]
     pub cidrs: List<Cidr>,
 }
@@ -17,19 +18,21 @@ pub(crate) struct PrefixList {
 /// `describe-managed-prefix-lists`: names only; the entries come from a separate call.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct ManagedPrefixList {
-    pub prefix_list_id: String,
-    #[serde(default)]
-    pub prefix_list_name: Option<String>,
-    #[serde(default)]
-    pub tags: List<Tag>,
+pub(crate) struct ManagedPrefixList<'a> {
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub prefix_list_name: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub tags: List<Tag<'a>>,
 }
 
 /// `get-managed-prefix-list-entries`, wrapped with the list's id by the collector.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct PrefixListEntries {
-    pub prefix_list_id: String,
+pub(crate) struct PrefixListEntries<'a> {
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
     #[serde(default)]
     pub entries: List<PrefixListEntry>,
 }
@@ -42,64 +45,66 @@ pub(crate) struct PrefixListEntry {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct DbInstance {
-    #[serde(rename = "DBInstanceIdentifier")]
-    pub db_instance_identifier: String,
-    #[serde(default)]
-    pub engine: Option<String>,
-    #[serde(rename = "DBInstanceStatus", default)]
-    pub db_instance_status: Option<String>,
-    #[serde(default)]
-    pub endpoint: Option<DbEndpoint>,
-    #[serde(rename = "DBSubnetGroup", default)]
-    pub db_subnet_group: Option<DbSubnetGroup>,
-    #[serde(default)]
-    pub vpc_security_groups: List<DbSecurityGroup>,
-    #[serde(default)]
-    pub availability_zone: Option<String>,
-    #[serde(default)]
-    pub secondary_availability_zone: Option<String>,
+pub(crate) struct DbInstance<'a> {
+    #[serde(rename = "DBInstanceIdentifier", borrow)]
+    pub db_instance_identifier: Str<'a>,
+    #[serde(default, borrow)]
+    pub engine: Option<Str<'a>>,
+    #[serde(rename = "DBInstanceStatus", default, borrow)]
+    pub db_instance_status: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub endpoint: Option<DbEndpoint<'a>>,
+    #[serde(rename = "DBSubnetGroup", default, borrow)]
+    pub db_subnet_group: Option<DbSubnetGroup<'a>>,
+    #[serde(default, borrow)]
+    pub vpc_security_groups: List<DbSecurityGroup<'a>>,
+    #[serde(default, borrow)]
+    pub availability_zone: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub secondary_availability_zone: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct DbEndpoint {
-    #[serde(default)]
-    pub address: Option<String>,
+pub(crate) struct DbEndpoint<'a> {
+    #[serde(default, borrow)]
+    pub address: Option<Str<'a>>,
     #[serde(default)]
     pub port: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct DbSubnetGroup {
-    #[serde(default)]
-    pub vpc_id: Option<String>,
-    #[serde(default)]
-    pub subnets: List<DbSubnet>,
+pub(crate) struct DbSubnetGroup<'a> {
+    #[serde(default, borrow)]
+    pub vpc_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub subnets: List<DbSubnet<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct DbSubnet {
-    pub subnet_identifier: String,
+pub(crate) struct DbSubnet<'a> {
+    #[serde(borrow)]
+    pub subnet_identifier: Str<'a>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct DbSecurityGroup {
-    pub vpc_security_group_id: String,
-    #[serde(default)]
-    pub status: Option<String>,
+pub(crate) struct DbSecurityGroup<'a> {
+    #[serde(borrow)]
+    pub vpc_security_group_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub status: Option<Str<'a>>,
 }
 
 /// `describe-vpc-endpoint-services`: the region's service catalogue; only services owned by an
 /// account (not `amazon`) matter to us.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct ServiceDetail {
-    #[serde(default)]
-    pub service_name: Option<String>,
-    #[serde(default)]
-    pub owner: Option<String>,
+pub(crate) struct ServiceDetail<'a> {
+    #[serde(default, borrow)]
+    pub service_name: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub owner: Option<Str<'a>>,
 }

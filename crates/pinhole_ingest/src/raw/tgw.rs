@@ -2,158 +2,175 @@
 //! wrappers collectors write around `get-transit-gateway-route-table-propagations`,
 //! `search-transit-gateway-routes` and `get-transit-gateway-route-table-associations`.
 
-use super::{Cidr, List, Tag};
+use super::{Cidr, List, Str, Tag};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct TransitGateway {
-    pub transit_gateway_id: String,
-    #[serde(default)]
-    pub owner_id: Option<String>,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub transit_gateway_arn: Option<String>,
-    #[serde(default)]
-    pub options: Option<TgwOptions>,
-    #[serde(default)]
-    pub tags: List<Tag>,
+pub(crate) struct TransitGateway<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub owner_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub transit_gateway_arn: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub options: Option<TgwOptions<'a>>,
+    #[serde(default, borrow)]
+    pub tags: List<Tag<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct TgwOptions {
-    #[serde(default)]
-    pub security_group_referencing_support: Option<String>,
+pub(crate) struct TgwOptions<'a> {
+    #[serde(default, borrow)]
+    pub security_group_referencing_support: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct Attachment {
-    pub transit_gateway_attachment_id: String,
-    pub transit_gateway_id: String,
+pub(crate) struct Attachment<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_attachment_id: Str<'a>,
+    #[serde(borrow)]
+    pub transit_gateway_id: Str<'a>,
     /// Required, like `ResourceId`: without them the attachment cannot be linked to anything.
-    pub resource_type: String,
-    pub resource_id: String,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub association: Option<AttachmentAssociation>,
-    #[serde(default)]
-    pub tags: List<Tag>,
+    #[serde(borrow)]
+    pub resource_type: Str<'a>,
+    #[serde(borrow)]
+    pub resource_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub association: Option<AttachmentAssociation<'a>>,
+    #[serde(default, borrow)]
+    pub tags: List<Tag<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct AttachmentAssociation {
-    pub transit_gateway_route_table_id: String,
-    #[serde(default)]
-    pub state: Option<String>,
+pub(crate) struct AttachmentAssociation<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_route_table_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct VpcAttachment {
-    pub transit_gateway_attachment_id: String,
-    pub transit_gateway_id: String,
-    pub vpc_id: String,
-    #[serde(default)]
-    pub subnet_ids: List<String>,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub options: Option<VpcAttachmentOptions>,
-    #[serde(default)]
-    pub tags: List<Tag>,
+pub(crate) struct VpcAttachment<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_attachment_id: Str<'a>,
+    #[serde(borrow)]
+    pub transit_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub subnet_ids: List<Str<'a>>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub options: Option<VpcAttachmentOptions<'a>>,
+    #[serde(default, borrow)]
+    pub tags: List<Tag<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct VpcAttachmentOptions {
-    #[serde(default)]
-    pub appliance_mode_support: Option<String>,
-    #[serde(default)]
-    pub security_group_referencing_support: Option<String>,
-    #[serde(default)]
-    pub ipv6_support: Option<String>,
+pub(crate) struct VpcAttachmentOptions<'a> {
+    #[serde(default, borrow)]
+    pub appliance_mode_support: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub security_group_referencing_support: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub ipv6_support: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct RouteTable {
-    pub transit_gateway_route_table_id: String,
-    pub transit_gateway_id: String,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub tags: List<Tag>,
+pub(crate) struct RouteTable<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_route_table_id: Str<'a>,
+    #[serde(borrow)]
+    pub transit_gateway_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub tags: List<Tag<'a>>,
 }
 
 /// `{TransitGatewayRouteTableId, TransitGatewayRouteTablePropagations: [...]}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct PropagationsOfTable {
-    pub transit_gateway_route_table_id: String,
-    #[serde(default)]
-    pub transit_gateway_route_table_propagations: List<Propagation>,
+pub(crate) struct PropagationsOfTable<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_route_table_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub transit_gateway_route_table_propagations: List<Propagation<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct Propagation {
-    pub transit_gateway_attachment_id: String,
-    #[serde(default)]
-    pub resource_id: Option<String>,
-    #[serde(default)]
-    pub state: Option<String>,
+pub(crate) struct Propagation<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_attachment_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub resource_id: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
 }
 
 /// `{TransitGatewayRouteTableId, Routes: [...], AdditionalRoutesAvailable}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct RoutesOfTable {
-    pub transit_gateway_route_table_id: String,
-    #[serde(default)]
-    pub routes: List<TgwRoute>,
+pub(crate) struct RoutesOfTable<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_route_table_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub routes: List<TgwRoute<'a>>,
     #[serde(default)]
     pub additional_routes_available: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct TgwRoute {
+pub(crate) struct TgwRoute<'a> {
     #[serde(default)]
     pub destination_cidr_block: Option<Cidr>,
+    #[serde(default, borrow)]
+    pub prefix_list_id: Option<Str<'a>>,
     #[serde(default)]
-    pub prefix_list_id: Option<String>,
-    #[serde(default)]
-    pub r#type: Option<String>,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub transit_gateway_attachments: List<RouteAttachment>,
+    pub r#type: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub transit_gateway_attachments: List<RouteAttachment<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct RouteAttachment {
-    pub transit_gateway_attachment_id: String,
+pub(crate) struct RouteAttachment<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_attachment_id: Str<'a>,
 }
 
 /// `{TransitGatewayRouteTableId, Associations: [...]}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct AssociationsOfTable {
-    pub transit_gateway_route_table_id: String,
-    #[serde(default, alias = "TransitGatewayRouteTableAssociations")]
-    pub associations: List<TableAssociation>,
+pub(crate) struct AssociationsOfTable<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_route_table_id: Str<'a>,
+    #[serde(default, alias = "TransitGatewayRouteTableAssociations", borrow)]
+    pub associations: List<TableAssociation<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct TableAssociation {
-    pub transit_gateway_attachment_id: String,
-    #[serde(default)]
-    pub state: Option<String>,
+pub(crate) struct TableAssociation<'a> {
+    #[serde(borrow)]
+    pub transit_gateway_attachment_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub state: Option<Str<'a>>,
 }

@@ -13,8 +13,12 @@ pub(super) fn vpcs_and_subnets(parts: &mut Parts, snap: &mut Snapshot) -> Result
         snap.index.vpc.insert(v.id.clone(), ix);
         snap.vpcs.push(Vpc {
             id: v.id.into(),
-            account: v.owner.or(v.ctx.account).unwrap_or_default().into(),
-            region: v.ctx.region.unwrap_or_default(),
+            account: v
+                .owner
+                .or_else(|| v.ctx.account.clone())
+                .unwrap_or_default()
+                .into(),
+            region: v.ctx.region.clone().unwrap_or_default(),
             cidrs: v.cidrs,
             tags: v.tags,
             is_default: v.is_default,
@@ -53,7 +57,7 @@ pub(super) fn vpcs_and_subnets(parts: &mut Parts, snap: &mut Snapshot) -> Result
         }
         let account: AccountId = s
             .owner
-            .or(s.ctx.account)
+            .or_else(|| s.ctx.account.clone())
             .map(Into::into)
             .unwrap_or_else(|| v.account.clone());
         if v.account.as_str().is_empty() {
@@ -377,6 +381,8 @@ pub(super) fn prefix_lists(parts: &mut Parts, snap: &mut Snapshot) {
     struct Merged {
         name: Option<String>,
         cidrs: Vec<ipnet::IpNet>,
+        /// `cidrs` as a set: managed lists run to thousands of entries.
+        seen: rustc_hash::FxHashSet<ipnet::IpNet>,
         has_entries: bool,
         origin: Origin,
     }
@@ -385,6 +391,7 @@ pub(super) fn prefix_lists(parts: &mut Parts, snap: &mut Snapshot) {
         let m = by_id.entry(p.id).or_insert_with(|| Merged {
             name: None,
             cidrs: Vec::new(),
+            seen: rustc_hash::FxHashSet::default(),
             has_entries: false,
             origin: p.origin.clone(),
         });
@@ -394,7 +401,7 @@ pub(super) fn prefix_lists(parts: &mut Parts, snap: &mut Snapshot) {
         if let Some(cidrs) = p.cidrs {
             m.has_entries = true;
             for c in cidrs {
-                if !m.cidrs.contains(&c) {
+                if m.seen.insert(c) {
                     m.cidrs.push(c);
                 }
             }

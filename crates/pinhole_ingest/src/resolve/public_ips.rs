@@ -12,9 +12,10 @@ pub(super) type DeadCandidate = (Ipv4Addr, u8, String);
 
 /// Public addresses of NAT gateways that are not `available`, whether or not the gateway itself
 /// makes it into the snapshot (a deleted one in a deleted subnet does not).
-pub(super) fn dead_nat_addresses(parts: &Parts) -> Vec<DeadCandidate> {
+pub(super) fn dead_nat_addresses(parts: &mut Parts) -> Vec<DeadCandidate> {
     parts
         .nat_gateways
+        .sorted()
         .iter()
         .filter(|n| n.state != "available")
         .flat_map(|n| {

@@ -6,7 +6,7 @@ use crate::convert::live;
 use crate::pending::{PTgwAttachment, PTgwDest, PTgwVpcAttachment, Parts};
 use ipnet::IpNet;
 use pinhole_model::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeSet;
 
 pub(super) fn transit_gateways(parts: &mut Parts, snap: &mut Snapshot) {
@@ -15,8 +15,12 @@ pub(super) fn transit_gateways(parts: &mut Parts, snap: &mut Snapshot) {
         snap.index.tgw.insert(t.id.clone(), ix);
         snap.transit_gateways.push(TransitGateway {
             id: t.id.into(),
-            account: t.owner.or(t.ctx.account).unwrap_or_default().into(),
-            region: t.ctx.region.or(t.arn_region).unwrap_or_default(),
+            account: t
+                .owner
+                .or_else(|| t.ctx.account.clone())
+                .unwrap_or_default()
+                .into(),
+            region: t.ctx.region.clone().or(t.arn_region).unwrap_or_default(),
             state: t.state,
             sg_referencing: t.sg_referencing,
             tags: t.tags,
@@ -232,6 +236,8 @@ fn associations(parts: &mut Parts, snap: &mut Snapshot, extra: &[Extra]) {
 }
 
 fn static_routes(parts: &mut Parts, snap: &mut Snapshot) {
+    // (table, destination, propagated) of every route added: a look-up, not a scan per route.
+    let mut added: FxHashSet<(TgwRtbIx, IpNet, bool)> = FxHashSet::default();
     for r in std::mem::take(&mut parts.tgw_routes) {
         let Some(&table) = snap.index.tgw_route_table.get(&r.table) else {
             warn(
@@ -298,11 +304,7 @@ fn static_routes(parts: &mut Parts, snap: &mut Snapshot) {
             continue;
         };
         for dest in dests {
-            if !t
-                .routes
-                .iter()
-                .any(|x| x.dest == dest && x.origin == origin)
-            {
+            if added.insert((table, dest, r.propagated)) {
                 t.routes.push(TgwRoute {
                     dest,
                     target: target.clone(),
@@ -317,6 +319,20 @@ fn static_routes(parts: &mut Parts, snap: &mut Snapshot) {
 /// (IPv6 CIDRs only with `Ipv6Support`), unless a route to the same destination exists: a static
 /// route wins over a propagated one (`reference/aws-semantics-more.md` §1.4).
 fn propagated_routes(parts: &mut Parts, snap: &mut Snapshot, extra: &[Extra]) {
+    // Look-ups rather than a scan of the table per propagation and per CIDR: the destinations
+    // each table routes, and the attachments its routes target. Propagations only add routes
+    // to VPC attachments, so the second set, asked about other attachments, stays as it is.
+    let mut dests: FxHashSet<(TgwRtbIx, IpNet)> = FxHashSet::default();
+    let mut targeted: FxHashSet<(TgwRtbIx, TgwAttIx)> = FxHashSet::default();
+    for (i, t) in snap.tgw_route_tables.iter().enumerate() {
+        let table = TgwRtbIx::from_usize(i);
+        for r in &t.routes {
+            dests.insert((table, r.dest));
+            if let TgwRouteTarget::Attachments(atts) = &r.target {
+                targeted.extend(atts.iter().map(|&a| (table, a)));
+            }
+        }
+    }
     for p in std::mem::take(&mut parts.tgw_propagations) {
         if !p.enabled {
             continue;
@@ -362,12 +378,7 @@ fn propagated_routes(parts: &mut Parts, snap: &mut Snapshot, extra: &[Extra]) {
                 continue;
             }
             (kind, _) => {
-                let already = snap.tgw_route_tables.get(table.ix()).is_some_and(|t| {
-                    t.routes.iter().any(
-                        |r| matches!(&r.target, TgwRouteTarget::Attachments(v) if v.contains(&att)),
-                    )
-                });
-                if !already {
+                if !targeted.contains(&(table, att)) {
                     let msg = format!(
                         "propagation of {} attachment `{}` into `{}`: its learned routes are not in the snapshot",
                         kind_name(kind),
@@ -383,7 +394,7 @@ fn propagated_routes(parts: &mut Parts, snap: &mut Snapshot, extra: &[Extra]) {
             continue;
         };
         for dest in cidrs {
-            if !t.routes.iter().any(|r| r.dest == dest) {
+            if dests.insert((table, dest)) {
                 t.routes.push(TgwRoute {
                     dest,
                     target: TgwRouteTarget::Attachments(vec![att]),
