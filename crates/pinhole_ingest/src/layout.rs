@@ -50,7 +50,7 @@ pub fn load_path_with_progress(
 
 /// One thread per core.
 pub(crate) fn default_threads() -> usize {
-    1
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// [`load_path_with_progress`] reading files on `threads` threads (0 or 1: on the calling
