@@ -716,3 +716,39 @@ mod tests {
         assert!(dangling.contains("subnet `subnet-nowhere`"), "{dangling}");
     }
 }
+
+#[cfg(test)]
+mod thread_tests {
+    #![allow(clippy::panic, reason = "tests fail by panicking")]
+    use super::load_path_threads;
+    use std::path::PathBuf;
+
+    /// The arenas and warnings, printed (the hash-map indices are rebuilt from them).
+    fn dump(s: &pinhole_model::Snapshot) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            s.vpcs,
+            s.subnets,
+            s.route_tables,
+            s.network_acls,
+            s.security_groups,
+            s.enis,
+            s.peerings,
+            s.db_instances,
+            s.warnings
+        )
+    }
+
+    #[test]
+    fn the_thread_count_does_not_change_the_snapshot() {
+        let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed");
+        let load = |threads| {
+            load_path_threads(&seed, threads, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let one = dump(&load(1));
+        assert!(one.contains("vpc-"));
+        for threads in [2, 3, 8] {
+            assert_eq!(one, dump(&load(threads)), "{threads} threads");
+        }
+    }
+}
