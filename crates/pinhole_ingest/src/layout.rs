@@ -219,7 +219,7 @@ fn read_in_parallel(
     let (room, ready) = (Condvar::new(), Condvar::new());
     let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for _ in 0..threads.min(jobs.len()) {
             scope.spawn(|| {
                 let _alarm = Alarm {
                     state: &state,
