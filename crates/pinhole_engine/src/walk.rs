@@ -1128,19 +1128,17 @@ impl<'a> Walker<'a> {
         if let Via::Nat(n) = via
             && !snap.nat_hot(n).public
         {
-            {
-                return Err(stop(
-                    Verdict::Blocked,
-                    "internet-gateway",
-                    id,
-                    name(),
-                    Some("BAD_STATE"),
-                    msg!(
-                        "traffic from private NAT gateway {} to an internet gateway is dropped",
-                        snap.nat(n).id
-                    ),
-                ));
-            }
+            return Err(stop(
+                Verdict::Blocked,
+                "internet-gateway",
+                id,
+                name(),
+                Some("BAD_STATE"),
+                msg!(
+                    "traffic from private NAT gateway {} to an internet gateway is dropped",
+                    snap.nat(n).id
+                ),
+            ));
         }
         if is_rfc1918(p.dst) {
             return Err(stop(
@@ -1312,20 +1310,18 @@ impl<'a> Walker<'a> {
             && self.dir == Direction::Reply
             && let Some(eigw) = self.egress_only.clone()
         {
-            {
-                hop!(
-                    self,
-                    "egress-only-internet-gateway",
-                    eigw.as_str(),
-                    None,
-                    "forward",
-                    None,
-                    &p,
-                    "reply of an outbound flow".into(),
-                    None
-                );
-                return self.deliver_local(vpc, None, p);
-            }
+            hop!(
+                self,
+                "egress-only-internet-gateway",
+                eigw.as_str(),
+                None,
+                "forward",
+                None,
+                &p,
+                "reply of an outbound flow".into(),
+                None
+            );
+            return self.deliver_local(vpc, None, p);
         }
         let Some(igw_ix) = v.internet_gateway else {
             return Err(stop(
