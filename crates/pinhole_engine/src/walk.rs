@@ -263,6 +263,18 @@ fn stop(
     })
 }
 
+/// The snapshot lacks something every subnet has (its route table or NACL): `unknown`.
+fn missing_on_subnet(sub: &Subnet, what: &str) -> Box<Stop> {
+    stop(
+        Verdict::Unknown,
+        "subnet",
+        sub.id.as_str(),
+        name_of(&sub.tags),
+        Some("UNKNOWN_RESOURCE"),
+        format!("subnet `{}` has no {what}", sub.id),
+    )
+}
+
 fn overlaps(a: &ipnet::IpNet, b: &ipnet::IpNet) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
@@ -409,16 +421,9 @@ impl<'a> Walker<'a> {
         let snap = self.snap;
         let sub = snap.subnet(subnet);
         let Some(acl_ix) = snap.subnet_hot(subnet).network_acl else {
-            return Err(stop(
-                Verdict::Unknown,
-                "subnet",
-                sub.id.as_str(),
-                name_of(&sub.tags),
-                Some("UNKNOWN_RESOURCE"),
-                msg!(
-                    "subnet `{}` has no network ACL in the snapshot (no association and no default NACL)",
-                    sub.id
-                ),
+            return Err(missing_on_subnet(
+                sub,
+                "network ACL in the snapshot (no association and no default NACL)",
             ));
         };
         // The struct for hop tables only; the entries come packed with the subnet.
@@ -714,16 +719,9 @@ impl<'a> Walker<'a> {
             return self.arrive(vpc, subnet, p);
         }
         let Some(rtb_ix) = snap.subnet_hot(subnet).route_table else {
-            return Err(stop(
-                Verdict::Unknown,
-                "subnet",
-                sub.id.as_str(),
-                name_of(&sub.tags),
-                Some("UNKNOWN_RESOURCE"),
-                msg!(
-                    "subnet `{}` has no route table in the snapshot (no association and no main table)",
-                    sub.id
-                ),
+            return Err(missing_on_subnet(
+                sub,
+                "route table in the snapshot (no association and no main table)",
             ));
         };
         let rtb = snap.rtb(rtb_ix);
