@@ -33,7 +33,7 @@ const WINDOWS_EPHEMERAL: (u16, u16) = (49152, 65535);
 const MAX_DEPTH: u32 = 48;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Port {
+pub(crate) enum Port {
     Const(u16),
     /// A source port chosen from a range: index into the walker's port variables.
     Var(usize),
@@ -124,10 +124,64 @@ macro_rules! hop {
     };
 }
 
+/// What a filter saw of a packet, for the symbolic engine: the walk in collect mode records
+/// each NACL and security-group check with the packet as it was there, instead of deciding it.
+#[derive(Clone, Debug)]
+pub(crate) struct View {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub proto: u8,
+    pub dport: Option<Port>,
+    pub icmp: Option<(u8, u8)>,
+}
+
+/// A filter the packet has to pass.
+#[derive(Clone, Debug)]
+pub(crate) enum Check {
+    /// `subnet`'s NACL, outbound when `egress`.
+    Nacl {
+        subnet: SubnetIx,
+        egress: bool,
+        view: View,
+    },
+    /// The security groups of `eni`, inbound or outbound.
+    Sg {
+        eni: EniIx,
+        inbound: bool,
+        view: View,
+        scope: RefScope,
+    },
+}
+
+/// One step of a walk in collect mode.
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    Check(Direction, Check),
+    /// The walk had `n` alternatives here (transit gateway exits) and took `chosen`; the
+    /// concrete walk takes the first one whose rest of the current direction succeeds.
+    Fork {
+        dir: Direction,
+        n: usize,
+    },
+}
+
+/// Collect mode: filters are recorded, not decided; at the `k`-th fork the walk takes
+/// alternative `choices[k]` (0 beyond the list).
+#[derive(Debug, Default)]
+pub(crate) struct Collect {
+    pub events: Vec<Event>,
+    pub choices: Vec<usize>,
+    pub forks: usize,
+    /// The range of each source-port variable, by index.
+    pub ranges: Vec<PortSet>,
+}
+
 #[derive(Clone)]
 struct Walker<'a> {
     snap: &'a Snapshot,
     record: bool,
+    /// Collect mode (see [`Collect`]): shared by the walker's copies.
+    collect: Option<&'a std::cell::RefCell<Collect>>,
     dir: Direction,
     hops: Vec<Hop>,
     /// Gateways and connections the request crossed, for the reason of a `reachable` verdict.
@@ -284,6 +338,7 @@ impl<'a> Walker<'a> {
         Self {
             snap,
             record,
+            collect: None,
             dir: Direction::Request,
             hops: Vec::new(),
             via: Vec::new(),
@@ -340,6 +395,9 @@ impl<'a> Walker<'a> {
     }
 
     fn new_var(&mut self, owner: PortOwner, range: PortSet) -> usize {
+        if let Some(c) = self.collect {
+            c.borrow_mut().ranges.push(range.clone());
+        }
         self.vars.push(PortVar {
             owner,
             initial: range.clone(),
@@ -350,6 +408,24 @@ impl<'a> Walker<'a> {
     }
 
     // ---- checks -----------------------------------------------------------------------
+
+    /// In collect mode, record `check` and let the packet pass; `false` otherwise.
+    fn collected(&self, check: impl FnOnce(View) -> Check, p: &Packet) -> bool {
+        let Some(c) = self.collect else {
+            return false;
+        };
+        let view = View {
+            src: p.src,
+            dst: p.dst,
+            proto: p.proto,
+            dport: p.dport,
+            icmp: p.icmp,
+        };
+        c.borrow_mut()
+            .events
+            .push(Event::Check(self.dir, check(view)));
+        true
+    }
 
     /// Why an allow rule of `acl` did not apply, when one almost did: appended to `out`.
     fn near_miss_hint(
@@ -426,6 +502,16 @@ impl<'a> Walker<'a> {
                 "network ACL in the snapshot (no association and no default NACL)",
             ));
         };
+        if self.collected(
+            |view| Check::Nacl {
+                subnet,
+                egress,
+                view,
+            },
+            p,
+        ) {
+            return Ok(());
+        }
         // The struct for hop tables only; the entries come packed with the subnet.
         let acl = snap.acl(acl_ix);
         let entries = snap.subnet_acl_entries(subnet, egress);
@@ -576,6 +662,18 @@ impl<'a> Walker<'a> {
         let e = snap.eni(eni);
         let groups = snap.eni_groups(eni);
         if groups.is_empty() {
+            return Ok(());
+        }
+        let scope = self.scope;
+        if self.collected(
+            |view| Check::Sg {
+                eni,
+                inbound,
+                view,
+                scope,
+            },
+            p,
+        ) {
             return Ok(());
         }
         let peer = if inbound { p.src } else { p.dst };
@@ -1830,6 +1928,33 @@ impl<'a> Walker<'a> {
         }
         let dst_id = dst_att.id.clone();
         let dst_name = name_of(&dst_att.tags);
+        if let Some(c) = self.collect {
+            // Collect mode: one alternative per walk; the symbolic engine walks each.
+            let chosen = {
+                let mut c = c.borrow_mut();
+                let k = c.forks;
+                c.forks += 1;
+                let chosen = c.choices.get(k).copied().unwrap_or(0);
+                c.events.push(Event::Fork {
+                    dir: self.dir,
+                    n: candidates.len(),
+                });
+                chosen
+            };
+            let exit = candidates.get(chosen).copied().unwrap_or(candidates[0]);
+            hop!(
+                self,
+                "transit-gateway-attachment",
+                dst_id.as_str(),
+                dst_name,
+                "forward",
+                None,
+                &p,
+                format!("leaves through {}", self.subnet_label(exit)),
+                None,
+            );
+            return self.send(dvpc, exit, p, Via::Tgw);
+        }
         let mut outcomes: Vec<(SubnetIx, Walker<'a>, Step)> = Vec::with_capacity(candidates.len());
         for &exit in &candidates {
             let mut branch = self.clone();
@@ -2159,7 +2284,28 @@ fn from_stop(mut w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
 /// Follow the connection `q` through `snap`: the request, then (for TCP, UDP and ICMP echo)
 /// the reply, and decide.
 pub fn trace(snap: &Snapshot, q: &Question, opts: &Options) -> Trace {
+    walk(snap, q, opts, None)
+}
+
+/// The walk in collect mode (see [`Collect`]): the trace says how the walk ended when every
+/// filter lets the packet pass; the filters are in `collect`.
+pub(crate) fn collect(
+    snap: &Snapshot,
+    q: &Question,
+    opts: &Options,
+    collect: &std::cell::RefCell<Collect>,
+) -> Trace {
+    walk(snap, q, opts, Some(collect))
+}
+
+fn walk<'a>(
+    snap: &'a Snapshot,
+    q: &Question,
+    opts: &Options,
+    collect: Option<&'a std::cell::RefCell<Collect>>,
+) -> Trace {
     let mut w = Walker::new(snap, opts.record_hops);
+    w.collect = collect;
     let icmp_proto = if q.src.is_ipv6() {
         Protocol::ICMPV6
     } else {
