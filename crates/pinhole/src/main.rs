@@ -10,6 +10,7 @@ macro_rules! outln {
 mod demo;
 mod query;
 mod render;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pinhole_engine::{Options, Question, resolve_endpoint};
@@ -88,6 +89,28 @@ enum Command {
         /// Output directory (its `aws_configs` must not exist or be empty)
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Prove intents over every packet: isolation, pinholes, failover, egress (exit 2 on a violation)
+    Check {
+        snapshot: PathBuf,
+        /// An intent file (YAML; see docs/intents.md)
+        #[arg(long)]
+        intents: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Who reaches whom, on which services, for every packet
+    Matrix {
+        snapshot: PathBuf,
+        /// account, vpc, subnet, tier, sg or tag:KEY
+        #[arg(long, default_value = "account")]
+        by: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: verify::MatrixFormat,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
     Query {
@@ -220,6 +243,34 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
             .map_err(|e| format!("error: {e}")),
+        Command::Check {
+            snapshot,
+            intents,
+            format,
+            engine,
+        } => verify::run_check(
+            &snapshot,
+            &intents,
+            format == Format::Json,
+            Options {
+                linux_ephemeral: engine.linux_ephemeral,
+                record_hops: false,
+            },
+        ),
+        Command::Matrix {
+            snapshot,
+            by,
+            format,
+            engine,
+        } => verify::run_matrix(
+            &snapshot,
+            &by,
+            format,
+            Options {
+                linux_ephemeral: engine.linux_ephemeral,
+                record_hops: false,
+            },
+        ),
         Command::Query {
             snapshot,
             flows,

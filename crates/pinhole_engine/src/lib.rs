@@ -10,8 +10,8 @@ mod acl;
 mod question;
 mod route;
 mod sg;
-#[allow(dead_code, reason = "the symbolic engine that uses it is being built")]
-mod space;
+pub mod space;
+pub mod symbolic;
 mod trace;
 #[allow(
     dead_code,

@@ -125,7 +125,7 @@ pub struct EniHot {
 }
 
 /// [`EniKind`] without the payload of `Other`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EniKindTag {
     Instance,
     NatGateway,
