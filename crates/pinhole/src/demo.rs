@@ -62,6 +62,32 @@ pub fn run() -> Result<ExitCode, String> {
     outln!(
         "the outbound side), but MySQL answers on the batch host's ephemeral port: rule 90 drops it."
     );
+    let intents = crate::verify::read_intents(&dir.join("seed").join("intents.yaml"))?;
+    for (title, snap) in [
+        (
+            "the seed's goals, checked for every packet (examples/seed/intents.yaml)",
+            &seed,
+        ),
+        ("the same goals on the corrected network", &fixed),
+    ] {
+        outln!("\n== {title}");
+        let mut ck = pinhole_intent::Checker::new(
+            snap,
+            Options {
+                record_hops: false,
+                ..Options::default()
+            },
+        )
+        .map_err(|e| format!("error: {e}"))?;
+        let report = ck.check(&intents).map_err(|e| format!("error: {e}"))?;
+        crate::out(&crate::verify::check_text(&report));
+    }
+    outln!(
+        "\nThe public tiers still meet across the peering connections in both variants: the public route"
+    );
+    outln!("tables carry the peers' routes and the web servers admit 443 from anywhere.");
     outln!("Try: pinhole trace examples/seed --from 10.10.1.50 --to 172.16.1.100 --port 3306");
+    outln!("     pinhole check examples/seed --intents examples/seed/intents.yaml");
+    outln!("     pinhole matrix examples/seed-fixed --by account");
     Ok(ExitCode::SUCCESS)
 }

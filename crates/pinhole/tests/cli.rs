@@ -440,3 +440,93 @@ fn synth_org_end_to_end() {
     assert!(v["trace"]["verdict"].is_string());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_exits_2_on_a_violation_and_shows_a_replayed_witness() {
+    let out = pinhole(
+        &[
+            "check",
+            "examples/seed",
+            "--intents",
+            "examples/seed/intents.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("VIOLATED batch-reaches-the-database-in-every-zone"),
+        "{text}"
+    );
+    assert!(
+        text.contains("inbound rule 90: ALL from 172.16.0.0/16 DENY"),
+        "{text}"
+    );
+    assert!(!text.contains("ENGINES DISAGREE"), "{text}");
+    let json = pinhole(
+        &[
+            "check",
+            "examples/seed-fixed",
+            "--intents",
+            "examples/seed/intents.yaml",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let holds = v["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "holds")
+        .count();
+    assert_eq!(holds, 8);
+}
+
+#[test]
+fn check_rejects_a_bad_intent_file_with_its_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-intents-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.yaml");
+    std::fs::write(
+        &f,
+        "groups:\n  a: { account: '1' }\nintents:\n  - deny: { from: a, to: b }\n",
+    )
+    .unwrap();
+    let out = pinhole(
+        &["check", "examples/seed", "--intents", f.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml:4:"), "{err}");
+    assert!(err.contains("unknown group 'b'"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn matrix_csv_is_sorted_and_quoted() {
+    let out = pinhole(
+        &[
+            "matrix",
+            "examples/seed-fixed",
+            "--by",
+            "tier",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.remove(0), "from,to,tcp,udp,icmp");
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted);
+    assert!(
+        lines.iter().any(|l| l.starts_with("internet,public,443,")),
+        "{text}"
+    );
+}
