@@ -2,7 +2,7 @@
 //! concrete engine.
 
 use crate::parse::{Egress, Flow, Intent, IntentFile, Kind, Selector, Services};
-use crate::select::{Members, Net, Selecting};
+use crate::select::{Members, Net, Selecting, Universe};
 use ipnet::IpNet;
 use pinhole_engine::space::{Bdds, Field, Point, Space, SpaceResult};
 use pinhole_engine::symbolic::{
@@ -102,7 +102,12 @@ pub struct Checker<'s> {
     pub snap: &'s Snapshot,
     pub sym: Symbolic<'s>,
     pub classes: Vec<Class>,
+    pub universe: std::rc::Rc<Universe>,
+    /// Each class's members as universe numbers.
+    class_ids: Vec<Vec<usize>>,
     links: FxHashSet<(VpcIx, VpcIx)>,
+    /// VPC → the VPCs it may reach privately.
+    adj: FxHashMap<VpcIx, Vec<VpcIx>>,
     v6: bool,
 }
 
@@ -151,11 +156,30 @@ impl<'s> Checker<'s> {
     pub fn new(snap: &'s Snapshot, opts: Options) -> Result<Self, CheckError> {
         let classes = classes(snap);
         let v6 = classes.iter().any(|c| !c.v4);
+        let universe = std::rc::Rc::new(Universe::new(snap));
+        let class_ids = classes
+            .iter()
+            .map(|c| c.members.iter().filter_map(|m| universe.id(m)).collect())
+            .collect();
+        let links = vpc_links(snap);
+        let mut adj: FxHashMap<VpcIx, Vec<VpcIx>> = FxHashMap::default();
+        for &(a, b) in &links {
+            if a != b {
+                adj.entry(a).or_default().push(b);
+            }
+        }
+        for v in adj.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
         Ok(Self {
             snap,
             sym: Symbolic::new(snap, opts)?,
             classes,
-            links: vpc_links(snap),
+            universe,
+            class_ids,
+            links,
+            adj,
             v6,
         })
     }
@@ -170,11 +194,11 @@ impl<'s> Checker<'s> {
         let snap = self.snap;
         let mut out = Vec::new();
         for (k, c) in self.classes.iter().enumerate() {
-            let addrs: Vec<IpAddr> = c
-                .members
+            let ids = &self.class_ids[k];
+            let addrs: Vec<IpAddr> = ids
                 .iter()
-                .filter(|x| m.addrs.contains(x))
-                .map(|x| x.addr)
+                .filter(|&&i| m.has(i))
+                .map(|&i| self.universe.members[i].addr)
                 .collect();
             let Some(&rep) = addrs.first() else { continue };
             out.push(SideInfo {
@@ -189,7 +213,11 @@ impl<'s> Checker<'s> {
                 internet: false,
             });
             if as_dst && c.public {
-                for x in c.members.iter().filter(|x| m.addrs.contains(x)) {
+                for x in ids
+                    .iter()
+                    .filter(|&&i| m.has(i))
+                    .map(|&i| &self.universe.members[i])
+                {
                     if let Some(p) = snap.eni(x.eni).public_for(x.addr) {
                         let p = IpAddr::V4(p);
                         out.push(SideInfo {
@@ -301,7 +329,7 @@ impl<'s> Checker<'s> {
 
     /// Addresses of a group over a field, for exceptions.
     fn members_set(&mut self, m: &Members, field: Field, v4: bool) -> SpaceResult<Set> {
-        let nets: Vec<Member> = m.sorted();
+        let nets: Vec<Member> = m.sorted(&self.universe);
         let list: Vec<IpAddr> = nets
             .iter()
             .map(|x| x.addr)
@@ -348,10 +376,17 @@ impl<'s> Checker<'s> {
     }
 
     fn check_one(&mut self, file: &IntentFile, i: &Intent) -> Result<IntentResult, CheckError> {
+        let universe = std::rc::Rc::clone(&self.universe);
         let sel = Selecting {
             snap: self.snap,
             file,
+            universe: &universe,
+            memo: Default::default(),
         };
+        self.check_with(&sel, i)
+    }
+
+    fn check_with(&mut self, sel: &Selecting<'_>, i: &Intent) -> Result<IntentResult, CheckError> {
         let mut acc = Acc::default();
         let (kind, statement) = match &i.kind {
             Kind::Deny { flow, except } => {
@@ -359,7 +394,7 @@ impl<'s> Checker<'s> {
                     .iter()
                     .map(|e| (sel.eval(&e.from), sel.eval(&e.to), e.services.clone()))
                     .collect();
-                self.deny(&sel, flow, &ex, &Keep::All, &mut acc)?;
+                self.deny(sel, flow, &ex, &Keep::All, &mut acc)?;
                 (
                     "deny",
                     format!(
@@ -376,7 +411,7 @@ impl<'s> Checker<'s> {
                 )
             }
             Kind::Require(flow) => {
-                self.require(&sel, flow, &mut acc)?;
+                self.require(sel, flow, &mut acc)?;
                 (
                     "require",
                     format!(
@@ -394,9 +429,9 @@ impl<'s> Checker<'s> {
                     services: flow.services.complement(),
                 };
                 if !rest.services.is_empty() {
-                    self.deny(&sel, &rest, &[], &Keep::All, &mut acc)?;
+                    self.deny(sel, &rest, &[], &Keep::All, &mut acc)?;
                 }
-                self.require(&sel, flow, &mut acc)?;
+                self.require(sel, flow, &mut acc)?;
                 (
                     "only",
                     format!(
@@ -429,7 +464,7 @@ impl<'s> Checker<'s> {
                         )
                     }
                 };
-                self.deny(&sel, &flow, &[], &keep, &mut acc)?;
+                self.deny(sel, &flow, &[], &keep, &mut acc)?;
                 ("egress", format!("{} {what}", show(from)))
             }
         };
@@ -463,26 +498,49 @@ impl<'s> Checker<'s> {
         })
     }
 
+    /// The side pairs of two groups that need a walk (all of them unless `prune`).
     fn pairs(&self, from: &Members, to: &Members, prune: bool) -> Vec<(SideInfo, SideInfo)> {
         let srcs = self.sides(from, false);
         let dsts = self.sides(to, true);
+        let mut by_vpc: FxHashMap<VpcIx, Vec<usize>> = FxHashMap::default();
+        let mut open: Vec<usize> = Vec::new();
+        for (j, d) in dsts.iter().enumerate() {
+            match d.vpc {
+                Some(v) if !d.public && !d.internet => by_vpc.entry(v).or_default().push(j),
+                _ => open.push(j),
+            }
+        }
         let mut out = Vec::new();
         for s in &srcs {
-            for d in &dsts {
+            let cands: Vec<usize> = if !prune {
+                (0..dsts.len()).collect()
+            } else if s.internet || s.vpc.is_none() {
+                open.clone()
+            } else {
+                let mut c = open.clone();
+                if let Some(v) = s.vpc {
+                    c.extend(by_vpc.get(&v).into_iter().flatten());
+                    for w in self.adj.get(&v).into_iter().flatten() {
+                        c.extend(by_vpc.get(w).into_iter().flatten());
+                    }
+                }
+                c.sort_unstable();
+                c
+            };
+            let mut split: Option<Vec<SideInfo>> = None;
+            for j in cands {
+                let d = &dsts[j];
                 if s.side.v4 != d.side.v4 || (s.internet && d.internet) {
                     continue;
                 }
                 if prune && !self.may_connect(s, d) {
                     continue;
                 }
-                if d.public && !s.internet {
-                    let c = s.class.map(|k| self.classes[k].public).unwrap_or(false);
-                    if c {
-                        for x in self.per_member(s) {
-                            out.push((x, d.clone()));
-                        }
-                        continue;
+                if d.public && !s.internet && s.class.is_some_and(|k| self.classes[k].public) {
+                    for x in split.get_or_insert_with(|| self.per_member(s)) {
+                        out.push((x.clone(), d.clone()));
                     }
+                    continue;
                 }
                 out.push((s.clone(), d.clone()));
             }

@@ -16,4 +16,4 @@ pub use node::{Located, Node, Pos, Value, parse as parse_yaml};
 pub use parse::{
     Egress, Flow, Intent, IntentFile, Kind, Selector, Services, Term, from_node, parse_intents,
 };
-pub use select::{Members, Selecting, subnet_tier};
+pub use select::{Members, Selecting, Universe, subnet_tier};

@@ -130,10 +130,7 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     let mut sides: Vec<(String, SideInfo)> = Vec::new();
     let mut dsts: Vec<(String, SideInfo)> = Vec::new();
     for (l, set) in &by_label {
-        let m = Members {
-            addrs: set.clone(),
-            internet: None,
-        };
+        let m = Members::of(&ck.universe, set.iter().copied());
         for s in ck.sides(&m, false) {
             sides.push((l.clone(), s));
         }
@@ -141,10 +138,7 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
             dsts.push((l.clone(), s));
         }
     }
-    let inet = Members {
-        addrs: FxHashSet::default(),
-        internet: Some(crate::select::Net::default()),
-    };
+    let inet = Members::internet_only(&ck.universe);
     for s in ck.sides(&inet, false) {
         sides.push(("internet".into(), s));
     }

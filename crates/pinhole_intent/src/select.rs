@@ -5,7 +5,6 @@ use crate::parse::{IntentFile, Selector, Term};
 use ipnet::IpNet;
 use pinhole_engine::symbolic::Member;
 use pinhole_model::{EniIx, Snapshot, Tags};
-use rustc_hash::FxHashSet;
 use std::net::IpAddr;
 
 /// The internet part of a group: internet addresses inside `within` (every one when empty),
@@ -16,30 +15,108 @@ pub struct Net {
     pub except: Vec<IpNet>,
 }
 
-/// What a group holds.
+/// Every interface address of a snapshot, numbered: groups are bit sets over these numbers.
+#[derive(Clone, Debug, Default)]
+pub struct Universe {
+    /// Sorted by interface, then address.
+    pub members: Vec<Member>,
+    /// `members[start[e]..start[e + 1]]` are interface `e`'s.
+    start: Vec<u32>,
+}
+
+impl Universe {
+    pub fn new(snap: &Snapshot) -> Self {
+        let mut members = Vec::new();
+        let mut start = Vec::with_capacity(snap.enis.len() + 1);
+        for (i, _) in snap.enis.iter().enumerate() {
+            start.push(members.len() as u32);
+            let e = EniIx(i as u32);
+            for a in pinhole_engine::symbolic::eni_addrs(snap, e) {
+                members.push(Member { eni: e, addr: a });
+            }
+        }
+        start.push(members.len() as u32);
+        Self { members, start }
+    }
+
+    /// The number of a member.
+    pub fn id(&self, m: &Member) -> Option<usize> {
+        let e = m.eni.0 as usize;
+        let (a, b) = (
+            *self.start.get(e)? as usize,
+            *self.start.get(e + 1)? as usize,
+        );
+        (a..b).find(|&k| self.members[k].addr == m.addr)
+    }
+
+    fn eni_ids(&self, e: usize) -> std::ops::Range<usize> {
+        match (self.start.get(e), self.start.get(e + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+}
+
+/// What a group holds: interface addresses (a bit per [`Universe`] member) and internet
+/// addresses.
 #[derive(Clone, Debug, Default)]
 pub struct Members {
-    pub addrs: FxHashSet<Member>,
+    bits: Vec<u64>,
     pub internet: Option<Net>,
 }
 
 impl Members {
-    fn everything(snap: &Snapshot) -> Self {
-        let mut addrs = FxHashSet::default();
-        for (i, _) in snap.enis.iter().enumerate() {
-            let e = EniIx(i as u32);
-            for a in pinhole_engine::symbolic::eni_addrs(snap, e) {
-                addrs.insert(Member { eni: e, addr: a });
-            }
-        }
+    fn none(u: &Universe) -> Self {
         Self {
-            addrs,
-            internet: Some(Net::default()),
+            bits: vec![0; u.members.len().div_ceil(64)],
+            internet: None,
         }
     }
 
+    fn everything(u: &Universe) -> Self {
+        let mut m = Self::none(u);
+        for k in 0..u.members.len() {
+            m.set(k);
+        }
+        m.internet = Some(Net::default());
+        m
+    }
+
+    /// The internet and nothing else.
+    pub fn internet_only(u: &Universe) -> Self {
+        let mut m = Self::none(u);
+        m.internet = Some(Net::default());
+        m
+    }
+
+    /// These members.
+    pub fn of(u: &Universe, list: impl IntoIterator<Item = Member>) -> Self {
+        let mut m = Self::none(u);
+        for x in list {
+            if let Some(k) = u.id(&x) {
+                m.set(k);
+            }
+        }
+        m
+    }
+
+    fn set(&mut self, k: usize) {
+        if let Some(w) = self.bits.get_mut(k / 64) {
+            *w |= 1 << (k % 64);
+        }
+    }
+
+    /// Whether member number `k` is in the group.
+    pub fn has(&self, k: usize) -> bool {
+        self.bits
+            .get(k / 64)
+            .is_some_and(|w| w & (1 << (k % 64)) != 0)
+    }
+
     fn intersect(mut self, other: &Members) -> Self {
-        self.addrs.retain(|m| other.addrs.contains(m));
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a &= *b;
+        }
         self.internet = match (self.internet, &other.internet) {
             (Some(a), Some(b)) => intersect_net(&a, b),
             _ => None,
@@ -48,7 +125,12 @@ impl Members {
     }
 
     fn union(mut self, other: Members) -> Self {
-        self.addrs.extend(other.addrs);
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a |= *b;
+        }
         self.internet = match (self.internet, other.internet) {
             (Some(a), Some(b)) => Some(union_net(a, b)),
             (a, b) => a.or(b),
@@ -57,7 +139,9 @@ impl Members {
     }
 
     fn minus(mut self, other: &Members) -> Self {
-        self.addrs.retain(|m| !other.addrs.contains(m));
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a &= !*b;
+        }
         if let (Some(a), Some(b)) = (&mut self.internet, &other.internet) {
             if b.within.is_empty() {
                 // Minus every internet address (but b's carve-outs, which we do not restore).
@@ -70,14 +154,15 @@ impl Members {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.addrs.is_empty() && self.internet.is_none()
+        self.bits.iter().all(|w| *w == 0) && self.internet.is_none()
     }
 
-    /// Sorted interface members.
-    pub fn sorted(&self) -> Vec<Member> {
-        let mut v: Vec<Member> = self.addrs.iter().copied().collect();
-        v.sort_unstable();
-        v
+    /// The interface members, in order.
+    pub fn sorted(&self, u: &Universe) -> Vec<Member> {
+        (0..u.members.len())
+            .filter(|&k| self.has(k))
+            .map(|k| u.members[k])
+            .collect()
     }
 }
 
@@ -158,6 +243,9 @@ pub fn subnet_tier(tags: &Tags, tier: &str) -> bool {
 pub struct Selecting<'a> {
     pub snap: &'a Snapshot,
     pub file: &'a IntentFile,
+    pub universe: &'a Universe,
+    /// Groups already evaluated.
+    pub memo: std::cell::RefCell<rustc_hash::FxHashMap<String, Members>>,
 }
 
 impl Selecting<'_> {
@@ -170,7 +258,7 @@ impl Selecting<'_> {
                 Some(a) => a.intersect(&m),
             });
         }
-        let mut acc = acc.unwrap_or_default();
+        let mut acc = acc.unwrap_or_else(|| Members::none(self.universe));
         if let Some(minus) = &s.minus {
             acc = acc.minus(&self.eval(minus));
         }
@@ -178,20 +266,26 @@ impl Selecting<'_> {
     }
 
     fn enis_where(&self, keep: impl Fn(EniIx) -> bool) -> Members {
-        let snap = self.snap;
-        let mut addrs = FxHashSet::default();
-        for (i, _) in snap.enis.iter().enumerate() {
-            let e = EniIx(i as u32);
-            if keep(e) {
-                for a in pinhole_engine::symbolic::eni_addrs(snap, e) {
-                    addrs.insert(Member { eni: e, addr: a });
+        let u = self.universe;
+        let mut m = Members::none(u);
+        for i in 0..self.snap.enis.len() {
+            if keep(EniIx(i as u32)) {
+                for k in u.eni_ids(i) {
+                    m.set(k);
                 }
             }
         }
-        Members {
-            addrs,
-            internet: None,
-        }
+        m
+    }
+
+    /// Interfaces in subnets `keep` accepts (asked once per subnet).
+    fn in_subnets(&self, keep: impl Fn(&pinhole_model::Subnet) -> bool) -> Members {
+        let ok: Vec<bool> = self.snap.subnets.iter().map(keep).collect();
+        self.enis_where(|e| {
+            ok.get(self.snap.eni(e).subnet.ix())
+                .copied()
+                .unwrap_or(false)
+        })
     }
 
     fn account_ids(&self, names: &[String]) -> Vec<String> {
@@ -214,24 +308,28 @@ impl Selecting<'_> {
             has(list, id) || tag(tags, "Name").is_some_and(|n| has(list, n))
         };
         match t {
-            Term::Any => Members::everything(snap),
-            Term::Internet => Members {
-                addrs: FxHashSet::default(),
-                internet: Some(Net::default()),
-            },
+            Term::Any => Members::everything(self.universe),
+            Term::Internet => Members::internet_only(self.universe),
             Term::Group(g) => match g.as_str() {
                 "internet" => self.term(&Term::Internet),
-                "any" => Members::everything(snap),
-                _ => self
-                    .file
-                    .groups
-                    .get(g)
-                    .map(|s| self.eval(s))
-                    .unwrap_or_default(),
+                "any" => Members::everything(self.universe),
+                _ => {
+                    if let Some(m) = self.memo.borrow().get(g) {
+                        return m.clone();
+                    }
+                    let m = self
+                        .file
+                        .groups
+                        .get(g)
+                        .map(|s| self.eval(s))
+                        .unwrap_or_else(|| Members::none(self.universe));
+                    self.memo.borrow_mut().insert(g.clone(), m.clone());
+                    m
+                }
             },
-            Term::Union(list) => list
-                .iter()
-                .fold(Members::default(), |acc, s| acc.union(self.eval(s))),
+            Term::Union(list) => list.iter().fold(Members::none(self.universe), |acc, s| {
+                acc.union(self.eval(s))
+            }),
             Term::Account(a) => {
                 let ids = self.account_ids(a);
                 self.enis_where(|e| has(&ids, snap.eni(e).account.as_str()))
@@ -241,18 +339,11 @@ impl Selecting<'_> {
                 let vpc = snap.vpc(snap.eni(e).vpc);
                 named(v, vpc.id.as_str(), &vpc.tags)
             }),
-            Term::Subnet(v) => self.enis_where(|e| {
-                let s = snap.subnet(snap.eni(e).subnet);
-                named(v, s.id.as_str(), &s.tags)
-            }),
-            Term::Az(v) => self.enis_where(|e| {
-                let s = snap.subnet(snap.eni(e).subnet);
-                has(v, &s.az) || s.az_id.as_deref().is_some_and(|z| has(v, z))
-            }),
-            Term::Tier(v) => self.enis_where(|e| {
-                let s = snap.subnet(snap.eni(e).subnet);
-                v.iter().any(|t| subnet_tier(&s.tags, t))
-            }),
+            Term::Subnet(v) => self.in_subnets(|s| named(v, s.id.as_str(), &s.tags)),
+            Term::Az(v) => {
+                self.in_subnets(|s| has(v, &s.az) || s.az_id.as_deref().is_some_and(|z| has(v, z)))
+            }
+            Term::Tier(v) => self.in_subnets(|s| v.iter().any(|t| subnet_tier(&s.tags, t))),
             Term::Tag(kv) => self.enis_where(|e| {
                 let ni = snap.eni(e);
                 let inst = ni.instance.map(|i| &snap.instances[i.ix()].tags);
@@ -278,7 +369,7 @@ impl Selecting<'_> {
             }),
             Term::Eni(v) => self.enis_where(|e| has(v, snap.eni(e).id.as_str())),
             Term::Rds(v) => {
-                let mut keep: FxHashSet<EniIx> = FxHashSet::default();
+                let mut keep: rustc_hash::FxHashSet<EniIx> = rustc_hash::FxHashSet::default();
                 for db in &snap.db_instances {
                     if has(v, db.id.as_str()) {
                         keep.extend(db.enis.iter().copied());
@@ -287,8 +378,13 @@ impl Selecting<'_> {
                 self.enis_where(|e| keep.contains(&e))
             }
             Term::Cidr(nets) => {
-                let mut m = self.enis_where(|_| true);
-                m.addrs.retain(|x| nets.iter().any(|n| n.contains(&x.addr)));
+                let u = self.universe;
+                let mut m = Members::none(u);
+                for (k, x) in u.members.iter().enumerate() {
+                    if nets.iter().any(|n| n.contains(&x.addr)) {
+                        m.set(k);
+                    }
+                }
                 let internet: Vec<IpNet> = nets
                     .iter()
                     .filter(|n| touches_internet(n))
