@@ -903,10 +903,7 @@ fn rds_instances_find_primary_and_standby_enis() {
 #[test]
 fn known_unmodelled_keys_warn_only_when_not_empty() {
     let s = ok(&[
-        (
-            "TargetGroups.json",
-            json!({"TargetGroups": [{"TargetGroupArn": "arn"}]}),
-        ),
+        ("Rules.json", json!({"Rules": [{"RuleArn": "arn"}]})),
         ("LoadBalancers.json", json!({"LoadBalancers": []})),
         ("VpnGateways.json", json!({"VpnGateways": []})),
         ("ElasticsearchDomains.json", json!({"DomainStatusList": []})),
@@ -933,8 +930,8 @@ fn known_unmodelled_keys_warn_only_when_not_empty() {
         .collect();
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m.contains(&(
-        "TargetGroups.json".into(),
-        "`TargetGroups` is not modelled yet: 1 entries ignored".into()
+        "Rules.json".into(),
+        "`Rules` is not modelled yet: 1 entries ignored".into()
     )));
     assert!(m.contains(&(
         "Weird.json".into(),
