@@ -809,3 +809,84 @@ fn combine_checks(checks: &[NodeCheck], protocol: &str, port: u16) -> (Verdict, 
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::panic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "tests fail by panicking"
+    )]
+    use super::*;
+    use std::cell::RefCell;
+
+    fn example() -> Snapshot {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/lb");
+        pinhole_ingest::load_path(&root).expect("examples/lb loads")
+    }
+
+    fn question() -> Question {
+        Question::tcp(
+            "198.51.100.7".parse().unwrap(),
+            "203.0.113.50".parse().unwrap(),
+            443,
+        )
+    }
+
+    fn collected(snap: &Snapshot, choices: Vec<usize>) -> (Trace, Collect) {
+        let c = RefCell::new(Collect {
+            choices,
+            ..Collect::default()
+        });
+        let t = collect(snap, &question(), &Options::default(), &c);
+        (t, c.into_inner())
+    }
+
+    /// Inbound security-group checks recorded on the request, by interface id.
+    fn inbound_sg_checks(snap: &Snapshot, c: &Collect) -> Vec<String> {
+        c.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Check(
+                    Direction::Request,
+                    Check::Sg {
+                        eni, inbound: true, ..
+                    },
+                ) => Some(snap.eni(*eni).id.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn collect_mode_forks_once_per_forwarding_decision_and_follows_the_choice() {
+        let snap = example();
+        let (t, c) = collected(&snap, vec![]);
+        assert_eq!(t.verdict, Verdict::Reachable, "{t:?}");
+        let forks: Vec<(Direction, usize)> = c
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Fork { dir, n } => Some((*dir, *n)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(forks, [(Direction::Request, 2)]);
+        assert_eq!(c.forks, 1);
+        assert_eq!(inbound_sg_checks(&snap, &c), ["eni-0weba"]);
+        let (_, c) = collected(&snap, vec![1]);
+        assert_eq!(inbound_sg_checks(&snap, &c), ["eni-0webb"]);
+        // The target's reply is recorded as a reply, through the NACLs between the subnets.
+        let target: IpAddr = "10.0.11.10".parse().unwrap();
+        assert!(c.events.iter().any(|e| matches!(
+            e,
+            Event::Check(Direction::Reply, Check::Nacl { egress: true, view, .. })
+                if view.src == target
+        )));
+        // The concrete walk of the same question agrees and records both paths.
+        let t = trace(&snap, &question(), &Options::default());
+        assert_eq!(t.verdict, Verdict::Reachable);
+        assert_eq!(t.targets.len(), 2);
+    }
+}
