@@ -107,6 +107,31 @@ fn trace_json_through_a_load_balancer_lists_target_paths() {
             .is_some_and(|h| !h.is_empty())
     );
     assert!(paths[0]["reply"].as_array().is_some_and(|h| !h.is_empty()));
+    // A load balancer named by its name or DNS name: its first node's address.
+    for name in [
+        "shop-nlb",
+        "shop-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com",
+    ] {
+        let o = pinhole(
+            &[
+                "trace",
+                "examples/lb",
+                "--from",
+                "198.51.100.7",
+                "--to",
+                name,
+                "--port",
+                "443",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let w: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(w["dst"], "203.0.113.50");
+        assert_eq!(w["trace"]["verdict"], "reachable");
+    }
 }
 
 #[test]

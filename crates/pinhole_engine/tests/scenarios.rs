@@ -2868,6 +2868,117 @@ fn nlb_with_preservation_does_not_hairpin_to_the_client_itself() {
 }
 
 #[test]
+fn nlb_forwards_to_an_alb_target_which_forwards_to_its_own_targets() {
+    // more §2.3/§2.4: an `alb` target group (NLB only) sends the client's address to the ALB,
+    // whose targets see the ALB's node.
+    let alb_arn = lb_arn("application", "app");
+    let build = |alb_in: &str| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-alb",
+            "vpc-app",
+            vec![perm("tcp", "80", alb_in)],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        )
+        .sg("sg-tb", "vpc-app", vec![], all_out());
+        nlb_two_zones(&mut n, None, &[]);
+        n.lb(&Lb {
+            name: "app",
+            kind: "application",
+            scheme: "internal",
+            nodes: &[
+                ("subnet-pub", "10.1.0.60", None),
+                ("subnet-lb-b", "10.1.4.60", None),
+            ],
+            groups: &["sg-alb"],
+            cross_zone: None,
+            listeners: &[("HTTP", 80, "tg-app")],
+        });
+        n.tg(&tg_web(
+            "alb",
+            &[(alb_arn.as_str(), Some(80), "a", "healthy")],
+            None,
+            WEB_NLB,
+        ));
+        n.tg(&Tg {
+            name: "tg-app",
+            target_type: "instance",
+            protocol: "HTTP",
+            port: 8080,
+            vpc: "vpc-app",
+            hc_port: None,
+            lbs: &[("application", "app")],
+            targets: &[("i-t-a", None, "a", "healthy")],
+            preserve: None,
+            cross_zone: None,
+        });
+        n.build()
+    };
+    let t = tcp(&build("198.51.100.0/24"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    let paths: Vec<(&str, &str)> = t
+        .targets
+        .iter()
+        .map(|p| (p.load_balancer.as_str(), p.target.as_str()))
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert_eq!(paths[0].0, "web");
+    assert!(paths[0].1.contains("(alb)"), "{paths:?}");
+    assert_eq!(paths[1].0, "app");
+    assert!(t.targets[1].source.contains("10.1.0.60"), "{t:#?}");
+    // The ALB's group sees the client (preserved by the NLB): admitting only the VPC blocks it.
+    let t = tcp(&build("10.1.0.0/16"), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-alb");
+}
+
+#[test]
+fn preservation_with_a_target_outside_the_load_balancer_vpc_fails() {
+    // more §2.4, cautious model: a preserved client address and a target across a peering.
+    let mut n = base_open(vec![route("10.3.0.0/16", "pcx-app-peer")]);
+    add_peer_vpc(&mut n, vec![route("10.1.0.0/16", "pcx-app-peer")]);
+    n.pcx("pcx-app-peer", "vpc-app", "vpc-peer", "active");
+    n.lb(&Lb {
+        name: "int",
+        kind: "network",
+        scheme: "internal",
+        nodes: &[("subnet-app", "10.1.1.50", None)],
+        groups: &[],
+        cross_zone: None,
+        listeners: &[("TCP", 80, "tg-web")],
+    });
+    let build = |preserve: bool| {
+        let mut n = Net::clone_from_files(&n);
+        n.tg(&Tg {
+            name: "tg-web",
+            target_type: "ip",
+            protocol: "TCP",
+            port: 80,
+            vpc: "vpc-app",
+            hc_port: None,
+            lbs: &[("network", "int")],
+            targets: &[("10.3.1.20", None, "a", "healthy")],
+            preserve: Some(preserve),
+            cross_zone: None,
+        });
+        n.build()
+    };
+    reachable(&tcp(&build(false), "10.1.0.10", "10.1.1.50", 80));
+    let t = tcp(&build(true), "10.1.0.10", "10.1.1.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(
+        t.decided_by.as_ref().unwrap().code,
+        Some("ELBV2_SOURCE_ADDRESS_PRESERVATION")
+    );
+}
+
+#[test]
 fn health_checks_come_from_every_node_and_a_target_group_refusing_them_is_a_classic() {
     // more §2.7: health checks come from the node addresses; a target group admitting only
     // the clients (fine for preserved traffic) fails them.

@@ -519,6 +519,7 @@ pub(crate) struct PLoadBalancer {
     pub kind: pinhole_model::LoadBalancerKind,
     pub scheme: String,
     pub state: String,
+    pub dns_name: Option<String>,
     pub vpc_id: Option<String>,
     pub zones: Vec<PLbZone>,
     pub security_groups: Vec<String>,

@@ -587,6 +587,8 @@ pub struct LoadBalancer {
     pub kind: LoadBalancerKind,
     pub scheme: String,
     pub state: String,
+    /// `DNSName`: it resolves to every node's address (public ones when internet-facing).
+    pub dns_name: Option<String>,
     pub vpc: Option<VpcIx>,
     pub listeners: Vec<Listener>,
     /// The node interfaces (one per enabled subnet).

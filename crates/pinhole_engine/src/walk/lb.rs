@@ -267,9 +267,8 @@ impl<'a> Walker<'a> {
         }
         if !skipped.is_empty() {
             self.notes.push(format!(
-                "load balancer {} node {} sends nothing to: {}",
+                "load balancer {} (node in {node_zone}) sends nothing to: {}",
                 lb.name,
-                self.eni_zone(node),
                 skipped.join("; ")
             ));
         }
@@ -305,6 +304,16 @@ impl<'a> Walker<'a> {
     ) -> Step {
         let snap = self.snap;
         let lb = &snap.load_balancers[lbi];
+        if !matches!(lb.state.as_str(), "active" | "active_impaired" | "") {
+            return Err(stop(
+                Verdict::Blocked,
+                "load-balancer",
+                lb.arn.as_str(),
+                Some(lb.name.clone()),
+                Some("BAD_STATE"),
+                msg!("load balancer {} is {}", lb.name, lb.state),
+            ));
+        }
         // The load balancer's own security groups sit on its node interfaces.
         self.sg_check(node, true, &p)?;
         hop!(
@@ -488,8 +497,11 @@ impl<'a> Walker<'a> {
             first.message = message;
             return Err(first);
         };
-        // The connection goes on as through the first working path: its port choices.
+        // The connection goes on as through the first working path: its port choices, and
+        // the paths of load balancers behind it.
         self.vars = b.vars;
+        self.lb_failed.extend(b.lb_failed);
+        self.lb_paths += b.lb_paths;
         self.lb_failed.extend(failed);
         Ok((Pos::Eni(node), p))
     }
@@ -626,6 +638,22 @@ impl<'a> Walker<'a> {
                 msg!("{} is not an interface in the snapshot", plan.label),
             ));
         };
+        // Preservation needs the target in the load balancer's VPC, reached directly: the
+        // reply of a target elsewhere does not find its way back (more §2.4, cautious model).
+        if preserve && Some(snap.eni_hot(target).vpc) != lb.vpc {
+            return Err(stop(
+                Verdict::Blocked,
+                "load-balancer",
+                lb.arn.as_str(),
+                Some(lb.name.clone()),
+                Some("ELBV2_SOURCE_ADDRESS_PRESERVATION"),
+                msg!(
+                    "{} is outside the load balancer's VPC; with client IP preservation its reply to {} cannot return through the load balancer",
+                    plan.label,
+                    p.src
+                ),
+            ));
+        }
         // The target's reply.
         *split = Some(self.hops.len());
         self.dir = Direction::Reply;

@@ -1162,6 +1162,17 @@ impl Net {
             .to_string()
     }
 
+    /// A copy of the network so far, to grow in different ways.
+    pub fn clone_from_files(other: &Net) -> Net {
+        Net {
+            account: other.account.clone(),
+            region: other.region.clone(),
+            files: other.files.clone(),
+            vpcs: other.vpcs.clone(),
+            subnet_vpc: other.subnet_vpc.clone(),
+        }
+    }
+
     /// The files, one per (account, region, key), in a fixed order.
     fn file_list(&self) -> Vec<(String, String, String, Vec<u8>)> {
         self.files

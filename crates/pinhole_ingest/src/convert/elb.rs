@@ -70,6 +70,7 @@ pub(super) fn load_balancers(
             name,
             kind,
             scheme: own(lb.scheme).unwrap_or_default(),
+            dns_name: own(lb.dns_name),
             state: own_or(lb.state.and_then(|s| s.code), "active"),
             vpc_id: own(lb.vpc_id),
             zones,

@@ -15,6 +15,8 @@ pub(crate) struct LoadBalancer<'a> {
     pub r#type: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub scheme: Option<Str<'a>>,
+    #[serde(rename = "DNSName", default, borrow)]
+    pub dns_name: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub state: Option<LbState<'a>>,
     #[serde(default, borrow)]

@@ -66,6 +66,7 @@ pub(super) fn load_balancers(parts: &mut Parts, snap: &mut Snapshot) {
             kind: lb.kind.clone(),
             scheme: lb.scheme.clone(),
             state: lb.state.clone(),
+            dns_name: lb.dns_name.clone(),
             vpc,
             listeners: ls,
             enis: Vec::new(),
