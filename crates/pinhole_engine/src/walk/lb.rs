@@ -768,6 +768,18 @@ pub fn health_checks(snap: &Snapshot, tg: usize, opts: &Options) -> Vec<TargetHe
                 combine_checks(&checks, &group.health_check.protocol, port)
             }
         };
+        let reason = match (verdict, t.state.as_str()) {
+            (Verdict::Reachable, "unhealthy") => format!(
+                "{reason}; AWS reported it unhealthy although the network lets every check through: look at the application, or the check's protocol and path"
+            ),
+            (Verdict::Blocked, "healthy") => format!(
+                "{reason}; AWS reported it healthy: the snapshot may predate the change that blocks the checks"
+            ),
+            (Verdict::Partial, "healthy") => format!(
+                "{reason}; AWS reported it healthy, but the nodes whose checks fail count it as failing"
+            ),
+            _ => reason,
+        };
         out.push(TargetHealthCheck {
             target_group: group.name.clone(),
             target: label,
