@@ -2430,8 +2430,24 @@ fn a_listener_without_default_actions_forwards_nowhere_known() {
             kind: "load-balancer",
             id: NLB_ARN,
             rule: None,
-            code: Some("ELBV2_LISTENER_HAS_NO_TG"),
+            code: Some("UNKNOWN_RESOURCE"),
         },
+    );
+    // A target group with no registered target: blocked.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "0.0.0.0/0", "0.0.0.0/0");
+    nlb_two_zones(&mut n, None, &[]);
+    n.tg(&tg_web("ip", &[], None, WEB_NLB));
+    let t = tcp(&n.build(), INTERNET, "203.0.113.50", 80);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "load-balancer",
+            &lb_arn("network", "web"),
+            None,
+            "ELBV2_LISTENER_HAS_NO_TG",
+        ),
     );
 }
 

@@ -273,17 +273,20 @@ impl<'a> Walker<'a> {
             ));
         }
         if plans.is_empty() {
-            let why = if skipped.is_empty() {
-                "no registered target in its zones".to_string()
+            let (why, code) = if skipped.is_empty() {
+                (
+                    "no registered target in its zones".to_string(),
+                    "ELBV2_LISTENER_HAS_NO_TG",
+                )
             } else {
-                skipped.join("; ")
+                (skipped.join("; "), "ELBV2_NO_TARGETS_IN_AZ")
             };
             return Err(stop(
                 Verdict::Blocked,
                 "load-balancer",
                 lb.arn.as_str(),
                 Some(lb.name.clone()),
-                Some("ELBV2_NO_TARGETS_IN_AZ"),
+                Some(code),
                 msg!(
                     "load balancer {} has no target for its node in {node_zone}: {why}",
                     lb.name
@@ -345,7 +348,7 @@ impl<'a> Walker<'a> {
                     "load-balancer",
                     lb.arn.as_str(),
                     Some(lb.name.clone()),
-                    Some("ELBV2_LISTENER_HAS_NO_TG"),
+                    Some("UNKNOWN_RESOURCE"),
                     msg!(
                         "listener {} {} of load balancer {} has no default actions in the snapshot: where it forwards is unknown",
                         listener.protocol,
