@@ -2848,6 +2848,77 @@ fn alb_targets_always_see_the_node_and_the_alb_group_filters_clients() {
 }
 
 #[test]
+fn alb_listener_rules_route_by_source_ip_and_follow_every_rule_that_may_match() {
+    // more §2.3: `source-ip` is a network condition the engine decides; host, path and other
+    // request conditions may match or not, so their target groups are followed too.
+    let build = |rules: &[(u32, &[&str], bool, &str)]| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-alb",
+            "vpc-app",
+            vec![perm("tcp", "443", "0.0.0.0/0")],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        )
+        .sg("sg-tb", "vpc-app", vec![], all_out());
+        n.lb(&Lb {
+            name: "app",
+            kind: "application",
+            scheme: "internet-facing",
+            nodes: &[
+                ("subnet-pub", "10.1.0.60", Some("203.0.113.60")),
+                ("subnet-lb-b", "10.1.4.60", Some("203.0.113.61")),
+            ],
+            groups: &["sg-alb"],
+            cross_zone: None,
+            listeners: &[("HTTPS", 443, "tg-b")],
+        });
+        n.lb_rules("application", "app", 443, rules);
+        for (tg, target) in [("tg-a", "i-t-a"), ("tg-b", "i-t-b")] {
+            n.tg(&Tg {
+                name: tg,
+                target_type: "instance",
+                protocol: "HTTP",
+                port: 8080,
+                vpc: "vpc-app",
+                hc_port: None,
+                lbs: &[("application", "app")],
+                targets: &[(target, None, "a", "healthy")],
+                preserve: None,
+                cross_zone: None,
+            });
+        }
+        n.build()
+    };
+    // Partners (198.51.100.0/24) go to tg-a, whose target admits the ALB; others to the
+    // default tg-b, whose target admits nothing.
+    let snap = build(&[(10, &["198.51.100.0/24"], false, "tg-a")]);
+    let t = tcp(&snap, INTERNET, "203.0.113.60", 443);
+    reachable(&t);
+    assert_eq!(t.targets.len(), 1);
+    assert_eq!(t.targets[0].target_group, "tg-a");
+    let t = tcp(&snap, "192.0.2.77", "203.0.113.60", 443);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.targets[0].target_group, "tg-b");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-tb");
+    // A path condition may or may not match: both groups, one failing: partial.
+    let snap = build(&[(10, &["198.51.100.0/24"], true, "tg-a")]);
+    let t = tcp(&snap, INTERNET, "203.0.113.60", 443);
+    assert_eq!(t.verdict, Verdict::Partial, "{t:#?}");
+    assert_eq!(t.targets.len(), 2);
+    assert!(
+        t.notes.iter().any(|n| n.contains("rules 10 depend")),
+        "{:?}",
+        t.notes
+    );
+}
+
+#[test]
 fn nlb_with_preservation_does_not_hairpin_to_the_client_itself() {
     // more §2.6: a registered instance that is its own client times out with preservation on.
     let mut n = lb_base();

@@ -541,6 +541,14 @@ pub(crate) struct PTargetGroup {
 }
 keyed!(PTargetGroup, arn);
 
+/// A listener rule, with the ARN of its listener.
+#[derive(Debug)]
+pub(crate) struct PRule {
+    pub listener_arn: String,
+    pub rule: pinhole_model::ListenerRule,
+    pub origin: Origin,
+}
+
 /// The registered targets of one target group, from one `DescribeTargetHealth` answer.
 #[derive(Debug)]
 pub(crate) struct PTargetHealth {
@@ -595,6 +603,7 @@ pub(crate) struct Parts {
     pub load_balancers: Store<PLoadBalancer>,
     pub listeners: Vec<PListener>,
     pub target_groups: Store<PTargetGroup>,
+    pub rules: Vec<PRule>,
     pub target_health: Vec<PTargetHealth>,
     pub elb_attributes: Vec<PElbAttributes>,
     /// Zone name → zone id, per region-qualified zone name (`us-east-1a`).
@@ -657,6 +666,7 @@ impl Parts {
         self.load_balancers.merge(o.load_balancers);
         self.listeners.extend(o.listeners);
         self.target_groups.merge(o.target_groups);
+        self.rules.extend(o.rules);
         self.target_health.extend(o.target_health);
         self.elb_attributes.extend(o.elb_attributes);
         for (k, v) in o.zone_ids {

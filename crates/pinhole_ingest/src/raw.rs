@@ -336,6 +336,8 @@ pub(crate) enum Section<'a> {
     /// The single-call output: each listener names its load balancer.
     Listeners(Vec<elb::Listener<'a>>),
     TargetGroups(Vec<elb::TargetGroup<'a>>),
+    /// `describe-rules` of one listener.
+    ListenerRules(Vec<elb::Rule<'a>>),
     /// Wrapped per target group by the collector.
     TargetHealth(Vec<elb::HealthOfGroup<'a>>),
     /// Wrapped per load balancer (`LoadBalancerAttributes`) or target group
@@ -387,7 +389,6 @@ const NOT_MODELLED: &[&str] = &[
     "DomainStatusList",
     "DomainNames",
     "LoadBalancerDescriptions",
-    "Rules",
     "DBClusters",
     "DBSubnetGroups",
     "DBProxies",
@@ -480,6 +481,7 @@ impl<'de> Visitor<'de> for FileVisitor {
                 }
                 "Listeners" => Section::Listeners(m.next_value::<List<_>>()?.0),
                 "TargetGroups" => Section::TargetGroups(m.next_value::<List<_>>()?.0),
+                "Rules" => Section::ListenerRules(m.next_value::<List<_>>()?.0),
                 "LoadBalancerTargetHealth" => Section::TargetHealth(m.next_value::<List<_>>()?.0),
                 "LoadBalancerAttributes" | "TargetGroupAttributes" => {
                     let v = m.next_value::<List<_>>()?.0;

@@ -903,7 +903,10 @@ fn rds_instances_find_primary_and_standby_enis() {
 #[test]
 fn known_unmodelled_keys_warn_only_when_not_empty() {
     let s = ok(&[
-        ("Rules.json", json!({"Rules": [{"RuleArn": "arn"}]})),
+        (
+            "DbClusters.json",
+            json!({"DBClusters": [{"DBClusterIdentifier": "c"}]}),
+        ),
         ("LoadBalancers.json", json!({"LoadBalancers": []})),
         ("VpnGateways.json", json!({"VpnGateways": []})),
         ("ElasticsearchDomains.json", json!({"DomainStatusList": []})),
@@ -930,8 +933,8 @@ fn known_unmodelled_keys_warn_only_when_not_empty() {
         .collect();
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m.contains(&(
-        "Rules.json".into(),
-        "`Rules` is not modelled yet: 1 entries ignored".into()
+        "DbClusters.json".into(),
+        "`DBClusters` is not modelled yet: 1 entries ignored".into()
     )));
     assert!(m.contains(&(
         "Weird.json".into(),
@@ -2320,5 +2323,95 @@ fn malformed_target_group_inputs_are_located_errors() {
             e.json_path()
         );
         assert!(!e.to_string().is_empty());
+    }
+}
+
+const LISTENER: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/alb/2/0000000000000443";
+
+fn rule_arn(id: &str) -> String {
+    format!("{}/{id}", LISTENER.replace(":listener/", ":listener-rule/"))
+}
+
+#[test]
+fn listener_rules_join_their_listener_by_arn() {
+    let mut files = with(&[
+        ("NetworkInterfaces.json", enis()),
+        ("LbNetworkInterfaces.json", lb_enis()),
+        ("LoadBalancers.json", load_balancers()),
+        (
+            "Listeners.json",
+            json!({"Listeners": [{"ListenerArn": LISTENER, "LoadBalancerArn": ALB, "Port": 443,
+                "Protocol": "HTTPS", "DefaultActions": [{"Type": "fixed-response"}]}]}),
+        ),
+    ]);
+    files.push((
+        "Rules.json",
+        json!({"Rules": [
+            {"RuleArn": rule_arn("c"), "Priority": "default", "IsDefault": true, "Conditions": [],
+             "Actions": [{"Type": "fixed-response"}]},
+            {"RuleArn": rule_arn("b"), "Priority": "20", "IsDefault": false,
+             "Conditions": [{"Field": "path-pattern", "Values": ["/api/*"]}],
+             "Actions": [{"Type": "forward", "TargetGroupArn": TG}]},
+            {"RuleArn": rule_arn("a"), "Priority": "10", "IsDefault": false,
+             "Conditions": [{"Field": "source-ip", "SourceIpConfig": {"Values": ["198.51.100.0/24", "10.0.0.5/32"]}}],
+             "Actions": [{"Type": "redirect"}]},
+            {"RuleArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/gone/9/1/2",
+             "Priority": "1", "Conditions": [], "Actions": []}]}),
+    ));
+    let s = ok(&files);
+    let rules: Vec<ListenerRule> = s
+        .load_balancers
+        .iter()
+        .filter(|l| l.arn == ALB)
+        .flat_map(|l| l.listeners.iter().flat_map(|x| x.rules.clone()))
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert_eq!(rules[0].priority, 10);
+    let ips: Vec<String> = rules[0].source_ips.iter().map(|n| n.to_string()).collect();
+    assert_eq!(ips, ["198.51.100.0/24", "10.0.0.5/32"]);
+    assert!(!rules[0].l7);
+    assert_eq!(rules[0].action, ListenerAction::Answer("redirect".into()));
+    assert_eq!(rules[1].priority, 20);
+    assert!(rules[1].l7);
+    assert_eq!(rules[1].action, ListenerAction::Forward(vec![TG.into()]));
+    assert!(
+        messages(&s).iter().any(|m| m
+            == "rule of listener `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/gone/9/1`, which is not in the snapshot: ignored"),
+        "{:?}",
+        messages(&s)
+    );
+}
+
+#[test]
+fn malformed_listener_rules_are_located_errors() {
+    for (doc, path) in [
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "high", "Conditions": []}]}),
+            "Rules[0].Priority",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "1",
+                "Conditions": [{"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.0/33"]}}]}]}),
+            "Rules[0].Conditions[0].SourceIpConfig.Values[0]",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": "rule-1", "Priority": "1"}]}),
+            "Rules[0].RuleArn",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "1",
+                "Actions": [{"Type": "forward"}]}]}),
+            "Rules[0].Actions[0].TargetGroupArn",
+        ),
+        (json!({"Rules": [{"Priority": "1"}]}), "Rules[0]"),
+    ] {
+        let e = err(&[("Rules.json", doc.clone())]);
+        assert_eq!(e.file(), "Rules.json");
+        assert!(
+            e.json_path().starts_with(path),
+            "{doc}: want {path}, got {} ({e})",
+            e.json_path()
+        );
     }
 }

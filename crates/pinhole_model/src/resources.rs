@@ -557,12 +557,28 @@ pub enum ListenerAction {
     Unknown,
 }
 
+/// A rule of a listener other than its default (`DescribeRules`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListenerRule {
+    pub priority: u32,
+    /// `source-ip` condition: the client addresses it matches; empty when the rule has none.
+    pub source_ips: Vec<IpNet>,
+    /// The rule also has conditions on the request itself (host, path, headers, method, query
+    /// string): whether it matches cannot be told from the network.
+    pub l7: bool,
+    pub action: ListenerAction,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listener {
     /// `TCP`, `UDP`, `TCP_UDP`, `TLS`, `HTTP`, `HTTPS`, `GENEVE`.
     pub protocol: String,
     pub port: u16,
+    /// The default action.
     pub action: ListenerAction,
+    pub arn: Option<String>,
+    /// Its other rules, by ascending priority.
+    pub rules: Vec<ListenerRule>,
 }
 
 impl Listener {

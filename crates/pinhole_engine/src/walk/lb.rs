@@ -296,6 +296,71 @@ impl<'a> Walker<'a> {
         Ok(plans)
     }
 
+    /// The target groups a connection from `client` may be forwarded to: those of the rules
+    /// whose `source-ip` condition admits the client, by priority, down to the first rule that
+    /// surely matches (no condition on the request itself), else the default action's too.
+    /// `Err(Some(action))`: the listener answers itself; `Err(None)`: the snapshot does not say.
+    fn listener_groups(
+        &mut self,
+        lb: &LoadBalancer,
+        listener: &Listener,
+        client: IpAddr,
+    ) -> Result<Vec<String>, Option<String>> {
+        let mut groups: Vec<String> = Vec::new();
+        let mut answers: Option<String> = None;
+        let mut maybe: Vec<u32> = Vec::new();
+        let mut sure = false;
+        for r in &listener.rules {
+            if !r.source_ips.is_empty() && !r.source_ips.iter().any(|c| c.contains(&client)) {
+                continue;
+            }
+            match &r.action {
+                ListenerAction::Forward(g) => groups.extend(g.iter().cloned()),
+                ListenerAction::Answer(a) => {
+                    answers.get_or_insert_with(|| a.clone());
+                }
+                ListenerAction::Unknown => {}
+            }
+            if r.l7 {
+                maybe.push(r.priority);
+            } else {
+                sure = true;
+                break;
+            }
+        }
+        if !maybe.is_empty() {
+            self.notes.push(format!(
+                "listener {} {} of {}: rules {} depend on the request's content (host, path, headers); every target group they or the listener may forward to is followed",
+                listener.protocol,
+                listener.port,
+                lb.name,
+                maybe
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !sure {
+            match &listener.action {
+                ListenerAction::Forward(g) => groups.extend(g.iter().cloned()),
+                ListenerAction::Answer(a) => {
+                    answers.get_or_insert_with(|| a.clone());
+                }
+                ListenerAction::Unknown if groups.is_empty() && answers.is_none() => {
+                    return Err(None);
+                }
+                ListenerAction::Unknown => {}
+            }
+        }
+        groups.sort();
+        groups.dedup();
+        if groups.is_empty() {
+            return Err(Some(answers.unwrap_or_else(|| "no action".to_string())));
+        }
+        Ok(groups)
+    }
+
     /// A connection accepted by `listener` of load balancer `lbi` at node `node`: forwarded to
     /// every target path. Ends at the node, whose reply to the client the walk then follows.
     pub(super) fn forward(
@@ -333,16 +398,16 @@ impl<'a> Walker<'a> {
         if self.dir == Direction::Request {
             self.via.push(lb.name.clone());
         }
-        let groups = match &listener.action {
-            ListenerAction::Forward(g) => g,
-            ListenerAction::Answer(what) => {
+        let groups = match self.listener_groups(lb, listener, p.src) {
+            Ok(g) => g,
+            Err(Some(what)) => {
                 self.notes.push(format!(
                     "listener {} {} of {} answers itself ({what}); no target is involved",
                     listener.protocol, listener.port, lb.name
                 ));
                 return Ok((Pos::Eni(node), p));
             }
-            ListenerAction::Unknown => {
+            Err(None) => {
                 return Err(stop(
                     Verdict::Unknown,
                     "load-balancer",
@@ -358,7 +423,7 @@ impl<'a> Walker<'a> {
                 ));
             }
         };
-        let plans = self.plans(lbi, node, groups)?;
+        let plans = self.plans(lbi, node, &groups)?;
         if let Some(c) = self.collect {
             // Collect mode: one target path per walk; the symbolic engine walks each.
             let chosen = {

@@ -86,6 +86,14 @@ pub fn lb_arn(kind: &str, name: &str) -> String {
     )
 }
 
+/// The ARN of the listener of load balancer `name` on `port`.
+pub fn listener_arn(kind: &str, name: &str, port: u16) -> String {
+    let short = if kind == "application" { "app" } else { "net" };
+    format!(
+        "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/{short}/{name}/0123456789abcdef/{port:016x}"
+    )
+}
+
 /// The ARN of target group `name`.
 pub fn tg_arn(name: &str) -> String {
     format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/{name}/0123456789abcdef")
@@ -1050,7 +1058,7 @@ impl Net {
             .listeners
             .iter()
             .map(|(p, port, tg)| {
-                json!({"ListenerArn": format!("{arn}/listener-{port}"), "LoadBalancerArn": arn,
+                json!({"ListenerArn": listener_arn(spec.kind, spec.name, *port), "LoadBalancerArn": arn,
                        "Port": port, "Protocol": p,
                        "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn(tg), "Order": 1,
                            "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": tg_arn(tg)}]}}]})
@@ -1160,6 +1168,42 @@ impl Net {
             .and_then(|v| v.get("AvailabilityZone").and_then(Value::as_str))
             .unwrap_or("us-east-1a")
             .to_string()
+    }
+
+    /// The rules of a listener as `elbv2 describe-rules` prints them (raw, one call): each
+    /// (priority, `source-ip` CIDRs, a `path-pattern` condition too, target group).
+    pub fn lb_rules(
+        &mut self,
+        kind: &str,
+        name: &str,
+        port: u16,
+        rules: &[(u32, &[&str], bool, &str)],
+    ) -> &mut Self {
+        let listener = listener_arn(kind, name, port);
+        let rule_arn =
+            |k: &str| format!("{}/{k}", listener.replace(":listener/", ":listener-rule/"));
+        for (prio, ips, l7, tg) in rules {
+            let mut conditions = Vec::new();
+            if !ips.is_empty() {
+                conditions.push(json!({"Field": "source-ip", "SourceIpConfig": {"Values": ips}}));
+            }
+            if *l7 {
+                conditions.push(json!({"Field": "path-pattern", "Values": ["/api/*"],
+                    "PathPatternConfig": {"Values": ["/api/*"]}}));
+            }
+            self.push(
+                "Rules",
+                json!({"RuleArn": rule_arn(&format!("{prio:016x}")), "Priority": prio.to_string(),
+                       "IsDefault": false, "Conditions": conditions,
+                       "Actions": [{"Type": "forward", "TargetGroupArn": tg_arn(tg), "Order": 1}]}),
+            );
+        }
+        self.push(
+            "Rules",
+            json!({"RuleArn": rule_arn("ffffffffffffffff"), "Priority": "default", "IsDefault": true,
+                   "Conditions": [], "Actions": [{"Type": "forward", "TargetGroupArn": "ignored", "Order": 1}]}),
+        );
+        self
     }
 
     /// A copy of the network so far, to grow in different ways.

@@ -3,10 +3,12 @@
 use super::{At, item};
 use crate::error::IngestError;
 use crate::pending::{
-    PElbAttributes, PLbZone, PListener, PLoadBalancer, PTargetGroup, PTargetHealth, Parts,
+    PElbAttributes, PLbZone, PListener, PLoadBalancer, PRule, PTargetGroup, PTargetHealth, Parts,
 };
 use crate::raw::{elb as r, own, own_or};
-use pinhole_model::{HealthCheck, Listener, ListenerAction, LoadBalancerKind, Target, TargetType};
+use pinhole_model::{
+    HealthCheck, Listener, ListenerAction, ListenerRule, LoadBalancerKind, Target, TargetType,
+};
 
 /// `loadbalancer/<type>/<name>/<id>` of an ELBv2 ARN, without the `loadbalancer/`:
 /// `net/web/0123456789abcdef`. Node ENIs are described as `ELB ` followed by the same.
@@ -165,7 +167,7 @@ fn listener(
     };
     let action = match &l.default_actions {
         None => ListenerAction::Unknown,
-        Some(actions) => listener_action(at, actions)?,
+        Some(actions) => listener_action(at, "DefaultActions", actions)?,
     };
     p.listeners.push(PListener {
         lb_arn: lb_arn.to_owned(),
@@ -173,6 +175,8 @@ fn listener(
             protocol,
             port,
             action,
+            arn: l.listener_arn.as_deref().map(str::to_owned),
+            rules: Vec::new(),
         },
         origin: at.origin(),
     });
@@ -181,12 +185,16 @@ fn listener(
 
 /// The default actions of a listener: the target groups of its `forward` actions (a plain
 /// `TargetGroupArn` or a weighted `ForwardConfig`), else the first action that answers itself.
-fn listener_action(at: At<'_>, actions: &[r::Action<'_>]) -> Result<ListenerAction, IngestError> {
+fn listener_action(
+    at: At<'_>,
+    field: &str,
+    actions: &[r::Action<'_>],
+) -> Result<ListenerAction, IngestError> {
     let mut groups: Vec<String> = Vec::new();
     let mut answer = None;
     for (k, a) in actions.iter().enumerate() {
         let Some(kind) = a.r#type.as_deref() else {
-            return Err(at.missing(&format!("DefaultActions[{k}].Type")));
+            return Err(at.missing(&format!("{field}[{k}].Type")));
         };
         if kind.eq_ignore_ascii_case("forward") {
             let before = groups.len();
@@ -199,7 +207,7 @@ fn listener_action(at: At<'_>, actions: &[r::Action<'_>]) -> Result<ListenerActi
                 );
             }
             if groups.len() == before {
-                return Err(at.missing(&format!("DefaultActions[{k}].TargetGroupArn")));
+                return Err(at.missing(&format!("{field}[{k}].TargetGroupArn")));
             }
         } else if answer.is_none() && !kind.starts_with("authenticate") {
             answer = Some(kind.to_owned());
@@ -407,6 +415,81 @@ pub(super) fn attributes(
             }
         }
         p.elb_attributes.push(out);
+    }
+    Ok(())
+}
+
+/// The listener a rule belongs to, from the rule's ARN:
+/// `…:listener-rule/app/alb/1/l/r` belongs to `…:listener/app/alb/1/l`.
+fn listener_of_rule(rule_arn: &str) -> Option<String> {
+    let (head, rest) = rule_arn.split_once(":listener-rule/")?;
+    let (listener, _) = rest.rsplit_once('/')?;
+    Some(format!("{head}:listener/{listener}"))
+}
+
+/// `elbv2 describe-rules`: the rules of a listener other than its default one (the default
+/// action is read from the listener itself).
+pub(super) fn rules(file: &str, list: Vec<r::Rule<'_>>, p: &mut Parts) -> Result<(), IngestError> {
+    for (i, rule) in list.into_iter().enumerate() {
+        let path = item("Rules", i);
+        let at = At { file, path: &path };
+        let priority = rule.priority.as_deref().map(str::trim);
+        if rule.is_default == Some(true) || priority == Some("default") {
+            continue;
+        }
+        let Some(listener_arn) = listener_of_rule(&rule.rule_arn) else {
+            return Err(at.invalid(
+                "RuleArn",
+                &rule.rule_arn,
+                "a listener rule ARN (`arn:aws:elasticloadbalancing:…:listener-rule/…`)",
+            ));
+        };
+        let priority = match priority {
+            Some(s) => s
+                .parse::<u32>()
+                .map_err(|_| at.invalid("Priority", s, "`default` or a number 1-50000"))?,
+            None => return Err(at.missing("Priority")),
+        };
+        let mut source_ips = Vec::new();
+        let mut l7 = false;
+        for (j, c) in rule.conditions.iter().enumerate() {
+            match c.field.as_deref() {
+                Some("source-ip") => {
+                    let values = c
+                        .source_ip_config
+                        .as_ref()
+                        .map(|s| &s.values)
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or(&c.values);
+                    for (k, v) in values.iter().enumerate() {
+                        let net = v.trim().parse::<ipnet::IpNet>().map_err(|_| {
+                            at.invalid(
+                                &format!("Conditions[{j}].SourceIpConfig.Values[{k}]"),
+                                v,
+                                "a CIDR block such as `10.0.0.0/16`",
+                            )
+                        })?;
+                        source_ips.push(net.trunc());
+                    }
+                }
+                Some(_) => l7 = true,
+                None => return Err(at.missing(&format!("Conditions[{j}].Field"))),
+            }
+        }
+        let action = match &rule.actions {
+            None => ListenerAction::Unknown,
+            Some(a) => listener_action(at, "Actions", a)?,
+        };
+        p.rules.push(PRule {
+            listener_arn,
+            rule: ListenerRule {
+                priority,
+                source_ips,
+                l7,
+                action,
+            },
+            origin: at.origin(),
+        });
     }
     Ok(())
 }

@@ -72,6 +72,8 @@ pub(crate) struct ListenersOfLb<'a> {
 pub(crate) struct Listener<'a> {
     #[serde(default, borrow)]
     pub load_balancer_arn: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub listener_arn: Option<Str<'a>>,
     #[serde(default)]
     pub port: Option<i64>,
     #[serde(default, borrow)]
@@ -193,4 +195,38 @@ pub(crate) struct Attribute<'a> {
     pub key: Str<'a>,
     #[serde(default, borrow)]
     pub value: Option<Str<'a>>,
+}
+
+/// One rule of `elbv2 describe-rules` (one call per listener; the rule's ARN names it).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Rule<'a> {
+    #[serde(borrow)]
+    pub rule_arn: Str<'a>,
+    #[serde(default, borrow)]
+    pub priority: Option<Str<'a>>,
+    #[serde(default)]
+    pub is_default: Option<bool>,
+    #[serde(default, borrow)]
+    pub conditions: List<Condition<'a>>,
+    #[serde(default, borrow)]
+    pub actions: Option<Vec<Action<'a>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Condition<'a> {
+    #[serde(default, borrow)]
+    pub field: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub values: List<Str<'a>>,
+    #[serde(default, borrow)]
+    pub source_ip_config: Option<SourceIpConfig<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SourceIpConfig<'a> {
+    #[serde(default, borrow)]
+    pub values: List<Str<'a>>,
 }

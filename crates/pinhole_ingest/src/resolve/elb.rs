@@ -29,6 +29,33 @@ pub(super) fn load_balancers(parts: &mut Parts, snap: &mut Snapshot) {
         }
     }
 
+    // Rules join their listener by its ARN.
+    let mut rules: FxHashMap<String, Vec<ListenerRule>> = FxHashMap::default();
+    for r in std::mem::take(&mut parts.rules) {
+        let known = listeners
+            .iter()
+            .flatten()
+            .any(|l| l.arn.as_deref() == Some(r.listener_arn.as_str()));
+        if known {
+            rules.entry(r.listener_arn).or_default().push(r.rule);
+        } else {
+            warnings.push((
+                r.origin,
+                format!(
+                    "rule of listener `{}`, which is not in the snapshot: ignored",
+                    r.listener_arn
+                ),
+            ));
+        }
+    }
+    for l in listeners.iter_mut().flatten() {
+        if let Some(mut rs) = l.arn.as_ref().and_then(|a| rules.remove(a)) {
+            rs.sort_by(|a, b| (a.priority, &a.source_ips).cmp(&(b.priority, &b.source_ips)));
+            rs.dedup();
+            l.rules = rs;
+        }
+    }
+
     for (lb, mut ls) in pending.iter().zip(listeners) {
         let vpc = lb
             .vpc_id
@@ -44,7 +71,23 @@ pub(super) fn load_balancers(parts: &mut Parts, snap: &mut Snapshot) {
             ));
         }
         ls.sort_by(|a, b| (a.port, &a.protocol).cmp(&(b.port, &b.protocol)));
-        ls.dedup();
+        // One listener per port and protocol, as read from several shapes: keep what each
+        // copy knows (its ARN, its actions, its rules).
+        ls.dedup_by(|later, kept| {
+            if (later.port, &later.protocol) != (kept.port, &kept.protocol) {
+                return false;
+            }
+            if kept.arn.is_none() {
+                kept.arn = later.arn.take();
+            }
+            if kept.action == ListenerAction::Unknown {
+                kept.action = std::mem::replace(&mut later.action, ListenerAction::Unknown);
+            }
+            if kept.rules.is_empty() {
+                kept.rules = std::mem::take(&mut later.rules);
+            }
+            true
+        });
         let mut security_groups = Vec::new();
         for g in &lb.security_groups {
             match snap.index.sg.get(g.as_str()) {
