@@ -653,16 +653,42 @@ impl<'a> Walker<'a> {
                 ),
             ));
         }
+        // The node's own address of the target's family (an IPv6 client of an IPv4 target is
+        // seen as the node's IPv4 address).
+        let node_addr = if p.dst.is_ipv4() == dst.is_ipv4() {
+            Some(p.dst)
+        } else {
+            let e = snap.eni(node);
+            if dst.is_ipv4() {
+                e.primary_ip().filter(IpAddr::is_ipv4)
+            } else {
+                e.ipv6.first().copied()
+            }
+        };
         let (src, sport) = if preserve {
             (p.src, p.sport)
         } else {
+            let Some(node_addr) = node_addr else {
+                return Err(stop(
+                    Verdict::Unknown,
+                    "load-balancer",
+                    lb.arn.as_str(),
+                    Some(lb.name.clone()),
+                    Some("UNKNOWN_RESOURCE"),
+                    msg!(
+                        "node {} has no address of the family of {} in the snapshot",
+                        p.dst,
+                        plan.label
+                    ),
+                ));
+            };
             let sport = p.sport.map(|_| {
                 Port::Var(self.new_var(
                     PortOwner::LoadBalancer(lbi),
                     PortSet::range(WIDE_EPHEMERAL.0, WIDE_EPHEMERAL.1),
                 ))
             });
-            (p.dst, sport)
+            (node_addr, sport)
         };
         let fwd = Packet {
             src,
@@ -683,7 +709,7 @@ impl<'a> Walker<'a> {
             if preserve {
                 format!("to {}; the client's address is preserved", plan.label)
             } else {
-                format!("to {} from the node's address {}", plan.label, p.dst)
+                format!("to {} from the node's address {src}", plan.label)
             },
             preserve.then_some("ELBV2_SOURCE_ADDRESS_PRESERVATION"),
         );
@@ -768,7 +794,7 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         let (end, last) = self.send(th.vpc, th.subnet, reply, Via::Local)?;
-        if end != Pos::Eni(node) || last.dst != p.dst {
+        if end != Pos::Eni(node) || last.dst != src {
             return Err(stop(
                 Verdict::Blocked,
                 "route-table",
@@ -780,7 +806,7 @@ impl<'a> Walker<'a> {
                 msg!(
                     "the target's reply reaches {} instead of the load balancer node {}",
                     last.dst,
-                    p.dst
+                    src
                 ),
             ));
         }
