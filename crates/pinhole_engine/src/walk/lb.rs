@@ -447,6 +447,8 @@ impl<'a> Walker<'a> {
             b.hops = Vec::new();
             b.notes = Vec::new();
             b.targets = Vec::new();
+            b.lb_failed = Vec::new();
+            b.lb_paths = 0;
             let (split, result) = b.target_path(lbi, node, &plan, &p);
             runs.push((
                 plan,
@@ -467,59 +469,16 @@ impl<'a> Walker<'a> {
                     self.notes.push(n);
                 }
             }
-            let mut hops = std::mem::take(&mut b.hops);
-            let reply = match run.split {
-                Some(k) if k <= hops.len() => hops.split_off(k),
-                _ => Vec::new(),
-            };
-            let tg = &snap.target_groups[plan.tg];
-            let source = if plan.preserve {
-                "the client's address (client IP preservation)".to_string()
-            } else {
-                format!("the node's address {}", p.dst)
-            };
-            let (verdict, reason, decided_by) = match &run.result {
-                Ok(()) => (
-                    Verdict::Reachable,
-                    "request and reply delivered".to_string(),
-                    None,
-                ),
-                Err(s) => {
-                    let dir = s.dir.unwrap_or(Direction::Request);
-                    (
-                        s.verdict,
-                        format!(
-                            "{} on the {}: {}",
-                            match s.verdict {
-                                Verdict::Unknown => "unknown",
-                                Verdict::InvalidConfig => "invalid configuration",
-                                _ => "blocked",
-                            },
-                            dir,
-                            s.message
-                        ),
-                        Some(DecidedBy {
-                            direction: dir,
-                            kind: s.kind,
-                            id: s.id.clone(),
-                            name: s.name.clone(),
-                            rule: s.rule.clone(),
-                            code: s.code,
-                        }),
-                    )
-                }
-            };
-            self.targets.push(TargetPath {
-                load_balancer: lb.name.clone(),
-                target_group: tg.name.clone(),
-                target: plan.label.clone(),
-                source,
-                verdict,
-                reason,
-                decided_by,
-                request: hops,
-                reply,
-            });
+            let path = path_record(
+                lb,
+                &snap.target_groups[plan.tg],
+                &plan,
+                &mut b,
+                run.split,
+                &run.result,
+                p.dst,
+            );
+            self.targets.push(path);
             // Paths of load balancers behind this one (an ALB target).
             self.targets.append(&mut b.targets);
             match run.result {
@@ -811,6 +770,67 @@ impl<'a> Walker<'a> {
             ));
         }
         Ok(())
+    }
+}
+
+/// What a target path's walk did, as the trace reports it: its hops split into request and
+/// reply, and its verdict.
+fn path_record(
+    lb: &LoadBalancer,
+    tg: &TargetGroup,
+    plan: &Plan,
+    b: &mut Walker<'_>,
+    split: Option<usize>,
+    result: &Result<(), Box<Stop>>,
+    node_addr: IpAddr,
+) -> TargetPath {
+    let mut request = std::mem::take(&mut b.hops);
+    let reply = match split {
+        Some(k) if k <= request.len() => request.split_off(k),
+        _ => Vec::new(),
+    };
+    let source = if plan.preserve {
+        "the client's address (client IP preservation)".to_string()
+    } else {
+        format!("the node's address {node_addr}")
+    };
+    let (verdict, reason, decided_by) = match result {
+        Ok(()) => (
+            Verdict::Reachable,
+            "request and reply delivered".to_string(),
+            None,
+        ),
+        Err(s) => {
+            let dir = s.dir.unwrap_or(Direction::Request);
+            let what = match s.verdict {
+                Verdict::Unknown => "unknown",
+                Verdict::InvalidConfig => "invalid configuration",
+                _ => "blocked",
+            };
+            (
+                s.verdict,
+                format!("{what} on the {dir}: {}", s.message),
+                Some(DecidedBy {
+                    direction: dir,
+                    kind: s.kind,
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    rule: s.rule.clone(),
+                    code: s.code,
+                }),
+            )
+        }
+    };
+    TargetPath {
+        load_balancer: lb.name.clone(),
+        target_group: tg.name.clone(),
+        target: plan.label.clone(),
+        source,
+        verdict,
+        reason,
+        decided_by,
+        request,
+        reply,
     }
 }
 
