@@ -2919,6 +2919,32 @@ fn alb_listener_rules_route_by_source_ip_and_follow_every_rule_that_may_match() 
 }
 
 #[test]
+fn nlb_secondary_node_addresses_are_sources_too() {
+    // more §2.1 (inference): a node may use any of its private addresses toward targets and
+    // for health checks; a target admitting only the primary works only in part.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "10.1.0.50/32", "10.1.0.50/32");
+    nlb_two_zones(&mut n, None, &[]);
+    n.lb_secondary_ip("web", 0, "10.1.0.51");
+    n.tg(&tg_web(
+        "ip",
+        &[("10.1.1.20", None, "a", "healthy")],
+        None,
+        WEB_NLB,
+    ));
+    let snap = n.build();
+    let t = tcp(&snap, INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Partial, "{t:#?}");
+    assert_eq!(t.targets.len(), 2);
+    assert!(t.reason.contains("from 10.1.0.51"), "{}", t.reason);
+    let tg = snap.target_group_named("tg-web").unwrap();
+    let checks = pinhole_engine::health_checks(&snap, tg, &Options::default());
+    let nodes: Vec<&str> = checks[0].checks.iter().map(|c| c.node.as_str()).collect();
+    assert_eq!(nodes, ["10.1.0.50", "10.1.0.51", "10.1.4.50"]);
+    assert_eq!(checks[0].verdict, Verdict::Partial);
+}
+
+#[test]
 fn nlb_with_preservation_does_not_hairpin_to_the_client_itself() {
     // more §2.6: a registered instance that is its own client times out with preservation on.
     let mut n = lb_base();

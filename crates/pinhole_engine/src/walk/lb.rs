@@ -29,6 +29,9 @@ struct Plan {
     dest: Dest,
     /// The network load balancer keeps the client's address as the source.
     preserve: bool,
+    /// The node's address the connection leaves from, when the node has several (secondary
+    /// addresses of a network load balancer's node, any of which it may use).
+    src: Option<IpAddr>,
 }
 
 /// How a target path ended: the walker after it, where the target's reply began in its hops,
@@ -171,6 +174,7 @@ impl<'a> Walker<'a> {
         &mut self,
         lbi: usize,
         node: EniIx,
+        accepted: IpAddr,
         groups: &[String],
     ) -> Result<Vec<Plan>, Box<Stop>> {
         let snap = self.snap;
@@ -257,12 +261,37 @@ impl<'a> Walker<'a> {
                     ));
                     continue;
                 }
-                plans.push(Plan {
-                    tg: ti,
-                    label,
-                    dest,
-                    preserve,
-                });
+                // A network load balancer's node may use any of its private addresses toward
+                // a target (secondary addresses exist "to address port allocation errors").
+                let sources: Vec<IpAddr> = match (&lb.kind, preserve) {
+                    (LoadBalancerKind::Network, false) => snap
+                        .eni(node)
+                        .private_ips
+                        .iter()
+                        .map(|a| a.addr)
+                        .filter(|a| a.is_ipv4() == accepted.is_ipv4())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if sources.len() > 1 {
+                    for a in sources {
+                        plans.push(Plan {
+                            tg: ti,
+                            label: format!("{label} from {a}"),
+                            dest: dest.clone(),
+                            preserve,
+                            src: Some(a),
+                        });
+                    }
+                } else {
+                    plans.push(Plan {
+                        tg: ti,
+                        label,
+                        dest,
+                        preserve,
+                        src: None,
+                    });
+                }
             }
         }
         if !skipped.is_empty() {
@@ -423,7 +452,7 @@ impl<'a> Walker<'a> {
                 ));
             }
         };
-        let plans = self.plans(lbi, node, &groups)?;
+        let plans = self.plans(lbi, node, p.dst, &groups)?;
         if let Some(c) = self.collect {
             // Collect mode: one target path per walk; the symbolic engine walks each.
             let chosen = {
@@ -614,7 +643,9 @@ impl<'a> Walker<'a> {
         }
         // The node's own address of the target's family (an IPv6 client of an IPv4 target is
         // seen as the node's IPv4 address).
-        let node_addr = if p.dst.is_ipv4() == dst.is_ipv4() {
+        let node_addr = if let Some(a) = plan.src {
+            Some(a)
+        } else if p.dst.is_ipv4() == dst.is_ipv4() {
             Some(p.dst)
         } else {
             let e = snap.eni(node);
@@ -792,7 +823,7 @@ fn path_record(
     let source = if plan.preserve {
         "the client's address (client IP preservation)".to_string()
     } else {
-        format!("the node's address {node_addr}")
+        format!("the node's address {}", plan.src.unwrap_or(node_addr))
     };
     let (verdict, reason, decided_by) = match result {
         Ok(()) => (
@@ -867,17 +898,20 @@ pub fn health_checks(snap: &Snapshot, tg: usize, opts: &Options) -> Vec<TargetHe
             Dest::Unknown(why) => (Verdict::Unknown, format!("unknown: {why}")),
             Dest::Addr(a, traffic_port) => {
                 let port = group.health_check.port.unwrap_or(traffic_port);
+                // Every address of every node (secondary ones too) may carry checks.
                 for &(l, e) in &nodes {
-                    let Some(ip) = snap.eni(e).primary_ip() else {
-                        continue;
-                    };
-                    let q = Question::tcp(ip, a, port);
-                    checks.push(NodeCheck {
-                        load_balancer: snap.load_balancers[l].name.clone(),
-                        node: ip.to_string(),
-                        zone: w.eni_zone(e).to_string(),
-                        trace: trace(snap, &q, opts),
-                    });
+                    for ip in snap.eni(e).private_ips.iter().map(|p| p.addr) {
+                        if ip.is_ipv4() != a.is_ipv4() {
+                            continue;
+                        }
+                        let q = Question::tcp(ip, a, port);
+                        checks.push(NodeCheck {
+                            load_balancer: snap.load_balancers[l].name.clone(),
+                            node: ip.to_string(),
+                            zone: w.eni_zone(e).to_string(),
+                            trace: trace(snap, &q, opts),
+                        });
+                    }
                 }
                 combine_checks(&checks, &group.health_check.protocol, port)
             }

@@ -1206,6 +1206,22 @@ impl Net {
         self
     }
 
+    /// A secondary private address on node `k` of load balancer `name` (as
+    /// `secondary_ips.auto_assigned.per_subnet` adds them).
+    pub fn lb_secondary_ip(&mut self, name: &str, k: usize, ip: &str) -> &mut Self {
+        let id = format!("eni-{name}-{k}");
+        for items in self.files.values_mut() {
+            for v in items.iter_mut() {
+                if v.get("NetworkInterfaceId").and_then(Value::as_str) == Some(id.as_str())
+                    && let Some(Value::Array(a)) = v.get_mut("PrivateIpAddresses")
+                {
+                    a.push(json!({"Primary": false, "PrivateIpAddress": ip}));
+                }
+            }
+        }
+        self
+    }
+
     /// A copy of the network so far, to grow in different ways.
     pub fn clone_from_files(other: &Net) -> Net {
         Net {
