@@ -135,6 +135,29 @@ fn trace_json_through_a_load_balancer_lists_target_paths() {
 }
 
 #[test]
+fn query_through_a_load_balancer_lists_target_paths() {
+    let input = "{\"src\":\"198.51.100.7\",\"dst\":\"203.0.113.50\",\"proto\":\"tcp\",\"port\":443}\n\
+                 {\"src\":\"198.51.100.7\",\"dst\":\"10.0.10.10\",\"proto\":\"tcp\",\"port\":8443}\n";
+    let o = pinhole(&["query", "examples/lb", "--flows", "-"], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["verdict"], "reachable");
+    let targets = lines[0]["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[1]["target_group"], "shop-web");
+    assert_eq!(targets[1]["verdict"], "reachable");
+    // Not through a load balancer: the key is there, null.
+    assert!(
+        lines[1]
+            .get("targets")
+            .is_some_and(serde_json::Value::is_null)
+    );
+}
+
+#[test]
 fn trace_health_check_answers_per_target() {
     let o = pinhole(
         &["trace", "examples/lb", "--health-check", "shop-web"],
