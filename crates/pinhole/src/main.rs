@@ -51,15 +51,20 @@ enum Command {
         /// A describe-* snapshot: a directory tree or one JSON file
         snapshot: PathBuf,
     },
-    /// Follow one connection, request and reply, hop by hop
+    /// Follow one connection, request and reply, hop by hop (through load balancers to each
+    /// target), or the health checks of a target group
     Trace {
         snapshot: PathBuf,
         /// Client: an IP address, instance id, ENI id or RDS instance identifier
-        #[arg(long)]
-        from: String,
+        #[arg(long, required_unless_present = "health_check")]
+        from: Option<String>,
         /// Server: an IP address, instance id, ENI id or RDS instance identifier
-        #[arg(long)]
-        to: String,
+        #[arg(long, required_unless_present = "health_check")]
+        to: Option<String>,
+        /// Trace the health checks of a target group (its ARN or name) instead: from every node
+        /// of its load balancers to every registered target on the health-check port
+        #[arg(long, value_name = "TARGET-GROUP", conflicts_with_all = ["from", "to", "port", "src_port", "icmp_type", "icmp_code"])]
+        health_check: Option<String>,
         #[arg(long, default_value = "tcp", value_parser = parse_proto)]
         proto: u8,
         /// Destination port (TCP/UDP)
@@ -222,6 +227,7 @@ fn main() -> ExitCode {
             snapshot,
             from,
             to,
+            health_check,
             proto,
             port,
             src_port,
@@ -229,9 +235,13 @@ fn main() -> ExitCode {
             icmp_code,
             format,
             engine,
-        } => run_trace(
-            &snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine,
-        ),
+        } => match (health_check, from, to) {
+            (Some(tg), _, _) => run_health_check(&snapshot, &tg, format, &engine),
+            (None, Some(from), Some(to)) => run_trace(
+                &snapshot, &from, &to, proto, port, src_port, icmp_type, icmp_code, format, &engine,
+            ),
+            _ => Err("error: --from and --to are required (or --health-check)".to_string()),
+        },
         Command::Synth {
             accounts,
             seed,
@@ -294,6 +304,58 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `trace --health-check`: the health checks of one target group, per target.
+fn run_health_check(
+    snapshot: &Path,
+    group: &str,
+    format: Format,
+    engine: &EngineArgs,
+) -> Result<ExitCode, String> {
+    let snap = load(snapshot)?;
+    let Some(tg) = snap.target_group_named(group) else {
+        let mut known: Vec<&str> = snap.target_groups.iter().map(|t| t.name.as_str()).collect();
+        known.sort_unstable();
+        return Err(format!(
+            "error: --health-check: no target group `{}` in the snapshot (known: {})",
+            render::clean(group),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                render::clean(&known.join(", "))
+            }
+        ));
+    };
+    let group = &snap.target_groups[tg];
+    let checks = pinhole_engine::health_checks(
+        &snap,
+        tg,
+        &Options {
+            linux_ephemeral: engine.linux_ephemeral,
+            record_hops: true,
+        },
+    );
+    match format {
+        Format::Text => crate::out(&render::health_text(&group.name, &checks, &snap.warnings)),
+        Format::Json => {
+            let v = serde_json::json!({
+                "target_group": group.arn,
+                "health_check": {
+                    "protocol": group.health_check.protocol,
+                    "port": group.health_check.port.map_or("traffic-port".to_string(), |p| p.to_string()),
+                    "enabled": group.health_check.enabled,
+                },
+                "targets": checks,
+                "warnings": snap.warnings,
+            });
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))?
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// The keys `query` writes; an input field of the same name is overwritten, never echoed.
-pub const OUTPUT_KEYS: [&str; 7] = [
+pub const OUTPUT_KEYS: [&str; 8] = [
     "verdict",
     "reason",
     "decided_by",
@@ -16,6 +16,7 @@ pub const OUTPUT_KEYS: [&str; 7] = [
     "explanation_code",
     "fraction",
     "via",
+    "targets",
 ];
 
 fn field_u8(obj: &Map<String, Value>, k: &str) -> Result<Option<u8>, String> {
@@ -83,17 +84,22 @@ pub fn question(snap: &Snapshot, obj: &Map<String, Value>) -> Result<Question, S
 /// The fields a trace adds to an answer line: every key of [`OUTPUT_KEYS`], null when empty.
 pub fn answer_fields(t: &Trace) -> Vec<(&'static str, Value)> {
     let d = t.decided_by.as_ref();
-    let decided_by = d.map(|d| {
-        let mut s = match &d.name {
-            Some(n) => format!("{} ({n})", d.id),
-            None => d.id.clone(),
-        };
-        if let Some(r) = &d.rule {
-            s.push(' ');
-            s.push_str(r);
-        }
-        s
-    });
+    let decided_by = d.map(decider);
+    // Through a load balancer: each target path, its verdict and what decided it.
+    let targets: Vec<Value> = t
+        .targets
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "load_balancer": p.load_balancer,
+                "target_group": p.target_group,
+                "target": p.target,
+                "verdict": p.verdict.as_str(),
+                "decided_by": p.decided_by.as_ref().map(decider),
+                "direction": p.decided_by.as_ref().map(|d| d.direction.to_string()),
+            })
+        })
+        .collect();
     vec![
         ("verdict", Value::from(t.verdict.as_str())),
         ("reason", Value::from(t.reason.clone())),
@@ -113,7 +119,28 @@ pub fn answer_fields(t: &Trace) -> Vec<(&'static str, Value)> {
                 .map_or(Value::Null, |p| Value::from(p.fraction)),
         ),
         ("via", Value::from(t.via.clone())),
+        (
+            "targets",
+            if targets.is_empty() {
+                Value::Null
+            } else {
+                Value::from(targets)
+            },
+        ),
     ]
+}
+
+/// `id (name) rule`: what decided, in one string.
+fn decider(d: &pinhole_engine::DecidedBy) -> String {
+    let mut s = match &d.name {
+        Some(n) => format!("{} ({n})", d.id),
+        None => d.id.clone(),
+    };
+    if let Some(r) = &d.rule {
+        s.push(' ');
+        s.push_str(r);
+    }
+    s
 }
 
 fn error_line(n: usize, msg: &str, obj: Option<Map<String, Value>>) -> Value {

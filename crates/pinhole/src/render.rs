@@ -2,7 +2,7 @@
 //! names, ids from the input) passes through [`clean`] so it cannot forge lines or terminal
 //! escapes.
 
-use pinhole_engine::{Hop, Question, Trace};
+use pinhole_engine::{Hop, Question, TargetHealthCheck, Trace};
 use pinhole_model::{EniKind, Snapshot, Warning, name_tag, proto_name};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -36,6 +36,15 @@ pub fn warning_line(w: &Warning) -> String {
 }
 
 fn component(h: &Hop) -> String {
+    // An ARN (load balancers, target groups) is shown from its resource part on.
+    let id = match h.id.strip_prefix("arn:") {
+        Some(rest) => rest.rsplit_once(':').map_or(h.id.as_str(), |(_, r)| r),
+        None => h.id.as_str(),
+    };
+    let h = &Hop {
+        id: id.to_string(),
+        ..h.clone()
+    };
     match &h.name {
         Some(n) if h.kind != "internet" => format!("{} {} ({})", h.kind, clean(&h.id), clean(n)),
         _ if h.kind == "internet" => "internet".to_string(),
@@ -90,10 +99,30 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         t.verdict.as_str().to_uppercase()
     );
     let _ = writeln!(out, "  {}", clean(&t.reason));
-    let tables: Vec<(&str, &Vec<Hop>, Vec<Row>)> = [("request", &t.request), ("reply", &t.reply)]
-        .into_iter()
-        .map(|(l, h)| (l, h, hop_rows(h)))
-        .collect();
+    let mut tables: Vec<(String, &Vec<Hop>, Vec<Row>)> =
+        [("request", &t.request), ("reply", &t.reply)]
+            .into_iter()
+            .map(|(l, h)| (l.to_string(), h, hop_rows(h)))
+            .collect();
+    let mut headers: Vec<(usize, String)> = Vec::new();
+    let n = t.targets.len();
+    for (k, p) in t.targets.iter().enumerate() {
+        headers.push((
+            tables.len(),
+            format!(
+                "target path {}/{n}: {} -> {} (target group {}; the target sees {}): {}\n  {}",
+                k + 1,
+                clean(&p.load_balancer),
+                clean(&p.target),
+                clean(&p.target_group),
+                clean(&p.source),
+                p.verdict.as_str().to_uppercase(),
+                clean(&p.reason)
+            ),
+        ));
+        tables.push(("  request".to_string(), &p.request, hop_rows(&p.request)));
+        tables.push(("  reply".to_string(), &p.reply, hop_rows(&p.reply)));
+    }
     let width = tables
         .iter()
         .flat_map(|t| t.2.iter())
@@ -101,13 +130,17 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         .max()
         .unwrap_or(0)
         .min(72);
-    for (label, hops, rows) in tables {
+    for (i, (label, hops, rows)) in tables.into_iter().enumerate() {
+        if let Some((_, h)) = headers.iter().find(|(at, _)| *at == i) {
+            let _ = writeln!(out, "{h}");
+        }
         let Some(first) = hops.first() else { continue };
+        let indent = if label.starts_with(' ') { "  " } else { "" };
         let _ = writeln!(out, "{label}: {}", first.packet);
         for r in rows {
             let _ = writeln!(
                 out,
-                "  {:>2}  {:<width$}  {:<9}  {}",
+                "{indent}  {:>2}  {:<width$}  {:<9}  {}",
                 r[0], r[1], r[2], r[3]
             );
         }
@@ -119,6 +152,58 @@ pub fn trace_text(q: &Question, t: &Trace, warnings: &[Warning]) -> String {
         let _ = writeln!(
             out,
             "{} warning(s) about the snapshot; first: {}",
+            warnings.len(),
+            warning_line(&warnings[0])
+        );
+    }
+    out
+}
+
+/// `trace --health-check`: one block per target, one line per node's check, and the hops of
+/// the checks that fail.
+pub fn health_text(group: &str, checks: &[TargetHealthCheck], warnings: &[Warning]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "health checks of target group {}: {}",
+        clean(group),
+        plural(checks.len(), "target", "targets")
+    );
+    for c in checks {
+        let _ = writeln!(
+            out,
+            "\ntarget {} (reported {}): {}\n  {}",
+            clean(&c.target),
+            clean(&c.reported),
+            c.verdict.as_str().to_uppercase(),
+            clean(&c.reason)
+        );
+        for n in &c.checks {
+            let _ = writeln!(
+                out,
+                "  from node {} of {} in {}: {}",
+                clean(&n.node),
+                clean(&n.load_balancer),
+                clean(&n.zone),
+                n.trace.verdict.as_str().to_uppercase()
+            );
+            if n.trace.verdict == pinhole_engine::Verdict::Reachable {
+                continue;
+            }
+            let _ = writeln!(out, "    {}", clean(&n.trace.reason));
+            for (label, hops) in [("request", &n.trace.request), ("reply", &n.trace.reply)] {
+                let Some(first) = hops.first() else { continue };
+                let _ = writeln!(out, "    {label}: {}", first.packet);
+                for r in hop_rows(hops) {
+                    let _ = writeln!(out, "      {:>2}  {}  {:<9}  {}", r[0], r[1], r[2], r[3]);
+                }
+            }
+        }
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} warning(s) about the snapshot; first: {}",
             warnings.len(),
             warning_line(&warnings[0])
         );
@@ -289,6 +374,26 @@ pub fn summary(s: &Snapshot) -> String {
             lb.kind,
             clean(&lb.scheme),
             listeners.join(", ")
+        );
+    }
+    for tg in &s.target_groups {
+        let targets = match &tg.targets {
+            Some(t) => {
+                let healthy = t.iter().filter(|t| t.state == "healthy").count();
+                format!(
+                    "{healthy} of {} healthy",
+                    plural(t.len(), "target", "targets")
+                )
+            }
+            None => "targets not in the snapshot".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "target group {} ({} {}{}): {targets}",
+            clean(&tg.name),
+            clean(tg.target_type.as_str()),
+            clean(&tg.protocol),
+            tg.port.map(|p| format!(" {p}")).unwrap_or_default(),
         );
     }
     if !s.warnings.is_empty() {

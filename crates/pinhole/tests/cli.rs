@@ -58,6 +58,151 @@ fn trace_text_of_the_seed_pinhole() {
 }
 
 #[test]
+fn trace_text_through_a_load_balancer_shows_each_target_path() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/lb",
+            "--from",
+            "198.51.100.7",
+            "--to",
+            "203.0.113.51",
+            "--port",
+            "443",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("trace_lb_text", stdout(&o));
+}
+
+#[test]
+fn trace_json_through_a_load_balancer_lists_target_paths() {
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/lb",
+            "--from",
+            "198.51.100.7",
+            "--to",
+            "203.0.113.50",
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("json: {e}"));
+    assert_eq!(v["trace"]["verdict"], "reachable");
+    let paths = v["trace"]["targets"].as_array().expect("targets");
+    assert_eq!(paths.len(), 2);
+    assert_eq!(paths[0]["target_group"], "shop-web");
+    assert_eq!(paths[0]["verdict"], "reachable");
+    assert!(
+        paths[0]["request"]
+            .as_array()
+            .is_some_and(|h| !h.is_empty())
+    );
+    assert!(paths[0]["reply"].as_array().is_some_and(|h| !h.is_empty()));
+    // A load balancer named by its name or DNS name: its first node's address.
+    for name in [
+        "shop-nlb",
+        "shop-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com",
+    ] {
+        let o = pinhole(
+            &[
+                "trace",
+                "examples/lb",
+                "--from",
+                "198.51.100.7",
+                "--to",
+                name,
+                "--port",
+                "443",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let w: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(w["dst"], "203.0.113.50");
+        assert_eq!(w["trace"]["verdict"], "reachable");
+    }
+}
+
+#[test]
+fn query_through_a_load_balancer_lists_target_paths() {
+    let input = "{\"src\":\"198.51.100.7\",\"dst\":\"203.0.113.50\",\"proto\":\"tcp\",\"port\":443}\n\
+                 {\"src\":\"198.51.100.7\",\"dst\":\"10.0.10.10\",\"proto\":\"tcp\",\"port\":8443}\n";
+    let o = pinhole(&["query", "examples/lb", "--flows", "-"], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["verdict"], "reachable");
+    let targets = lines[0]["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[1]["target_group"], "shop-web");
+    assert_eq!(targets[1]["verdict"], "reachable");
+    // Not through a load balancer: the key is there, null.
+    assert!(
+        lines[1]
+            .get("targets")
+            .is_some_and(serde_json::Value::is_null)
+    );
+}
+
+#[test]
+fn trace_health_check_answers_per_target() {
+    let o = pinhole(
+        &["trace", "examples/lb", "--health-check", "shop-web"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("trace_lb_health_check_text", stdout(&o));
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/lb",
+            "--health-check",
+            "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/shop-web/73e2d6bc24d8a067",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("json: {e}"));
+    assert_eq!(v["health_check"]["port"], "8080");
+    let targets = v["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 2);
+    assert!(targets.iter().all(|t| t["verdict"] == "partial"));
+    assert_eq!(targets[0]["checks"].as_array().map(Vec::len), Some(2));
+    // An unknown group is an error naming the known ones; --from does not mix with it.
+    let o = pinhole(&["trace", "examples/lb", "--health-check", "nope"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("known: shop-web"), "{}", stderr(&o));
+    let o = pinhole(
+        &[
+            "trace",
+            "examples/lb",
+            "--health-check",
+            "shop-web",
+            "--from",
+            "10.0.0.1",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+}
+
+#[test]
 fn trace_json_of_the_seed_pinhole_by_instance_and_rds_id() {
     let o = pinhole(
         &[

@@ -20,5 +20,8 @@ mod trace;
 mod walk;
 
 pub use question::{Endpoint, Question, QuestionError, resolve_endpoint};
-pub use trace::{DecidedBy, Direction, Hop, Partial, PortCut, Trace, Verdict};
-pub use walk::{Options, trace};
+pub use trace::{
+    DecidedBy, Direction, Hop, NodeCheck, Partial, PortCut, TargetHealthCheck, TargetPath, Trace,
+    Verdict,
+};
+pub use walk::{Options, health_checks, trace};

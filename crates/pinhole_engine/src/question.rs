@@ -81,8 +81,9 @@ pub struct Endpoint {
     pub resolved_from: Option<String>,
 }
 
-/// Resolve `text` (an IP address, `i-…`, `eni-…` or an RDS instance identifier) to the address
-/// a connection uses: the primary private IP of the (primary) network interface.
+/// Resolve `text` (an IP address, `i-…`, `eni-…`, an RDS instance identifier, a load balancer's
+/// name, ARN or DNS name, or an instance's `Name` tag) to the address a connection uses: the
+/// primary private IP of the (primary) network interface; for a load balancer, its first node.
 pub fn resolve_endpoint(snap: &Snapshot, text: &str) -> Result<Endpoint, QuestionError> {
     if let Ok(addr) = text.parse::<IpAddr>() {
         return Ok(Endpoint {
@@ -141,7 +142,36 @@ pub fn resolve_endpoint(snap: &Snapshot, text: &str) -> Result<Endpoint, Questio
             )));
         }
     }
+    // A load balancer by name, ARN or DNS name: the address its DNS name returns first (the
+    // first node's public address when internet-facing, else its private one).
+    if let Some(lb) = snap.load_balancers.iter().find(|l| {
+        l.name == text || l.arn == text || l.dns_name.as_deref() == Some(text.trim_end_matches('.'))
+    }) {
+        let node = lb.enis.first().and_then(|&e| {
+            let eni = snap.eni(e);
+            let private = eni.primary_ip()?;
+            let public = eni.public_for(private).map(IpAddr::V4);
+            let addr = if lb.scheme == "internet-facing" {
+                public.unwrap_or(private)
+            } else {
+                private
+            };
+            Some((addr, snap.subnet(eni.subnet).az.clone()))
+        });
+        return match node {
+            Some((addr, zone)) => Ok(Endpoint {
+                addr,
+                resolved_from: Some(format!(
+                    "{text} (node {addr} in {zone}; its DNS name returns every node, {} in all)",
+                    lb.enis.len()
+                )),
+            }),
+            None => Err(QuestionError(format!(
+                "load balancer `{text}` has no node in the snapshot"
+            ))),
+        };
+    }
     Err(QuestionError(format!(
-        "`{text}` is neither an IP address nor an instance (id or Name), network interface or RDS instance id in the snapshot"
+        "`{text}` is neither an IP address nor an instance (id or Name), network interface, RDS instance or load balancer (name, ARN or DNS name) in the snapshot"
     )))
 }

@@ -11,6 +11,9 @@ pub struct RefScope {
     /// The packet crossed a transit gateway with security-group referencing enabled on the
     /// gateway and both attachments (inbound rules only).
     pub tgw_referencing: bool,
+    /// The packet was forwarded by this load balancer node, whose security groups a target's
+    /// group-reference rules match whatever the source address (client IP preservation).
+    pub lb_node: Option<EniIx>,
 }
 
 pub struct SgInput {
@@ -65,7 +68,9 @@ fn rule_matches_peer(
                     || scope.same_region_peering
                     || (inbound && scope.tgw_referencing);
                 carries && visible
-            })
+            }) || scope
+                .lb_node
+                .is_some_and(|n| inbound && snap.eni_groups(n).iter().any(|(_, g)| g.key == key))
         }
     }
 }

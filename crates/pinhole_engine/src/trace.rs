@@ -119,6 +119,54 @@ pub struct Trace {
     pub via: Vec<String>,
     pub request: Vec<Hop>,
     pub reply: Vec<Hop>,
+    /// Through a load balancer: each target path (node → target and the target's reply), in
+    /// the order tried. `request` and `reply` then hold the front half (client ↔ node).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetPath>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// One way a load balancer forwards a connection: from the node that accepted it to one
+/// registered target, and the target's reply.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetPath {
+    pub load_balancer: String,
+    pub target_group: String,
+    /// The target as registered: `10.2.101.100:80 (ip)`, `i-0abc 10.0.1.5:8080 (instance)`.
+    pub target: String,
+    /// The source address the target sees: the client's (preserved) or the node's.
+    pub source: String,
+    /// `reachable` when the target's request and reply both pass, else why not.
+    pub verdict: Verdict,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<DecidedBy>,
+    pub request: Vec<Hop>,
+    pub reply: Vec<Hop>,
+}
+
+/// The health checks of one registered target: one connection from every node of every load
+/// balancer that uses the target group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetHealthCheck {
+    pub target_group: String,
+    /// The target as registered, as in [`TargetPath::target`].
+    pub target: String,
+    /// The health AWS reported when the snapshot was taken.
+    pub reported: String,
+    /// `reachable` when every node's check gets through, `partial` when some do.
+    pub verdict: Verdict,
+    pub reason: String,
+    pub checks: Vec<NodeCheck>,
+}
+
+/// The health check of one node: a connection from its address to the target's health-check
+/// port.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeCheck {
+    pub load_balancer: String,
+    pub node: String,
+    pub zone: String,
+    pub trace: Trace,
 }

@@ -4,7 +4,10 @@ use crate::acl::{self, AclInput};
 use crate::question::Question;
 use crate::route;
 use crate::sg::{self, RefScope, SgInput};
-use crate::trace::{DecidedBy, Direction, Hop, Partial, PortCut, Trace, Verdict};
+use crate::trace::{
+    DecidedBy, Direction, Hop, NodeCheck, Partial, PortCut, TargetHealthCheck, TargetPath, Trace,
+    Verdict,
+};
 use pinhole_model::*;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -54,6 +57,8 @@ struct Packet {
 enum PortOwner {
     Client,
     Nat(NatIx),
+    /// A load balancer (index into `Snapshot::load_balancers`) connecting to a target.
+    LoadBalancer(usize),
 }
 
 /// A source port range some client or translator picks from, and what stateless rules left.
@@ -92,6 +97,7 @@ enum Pos {
 }
 
 /// Why a walk stopped short of delivery.
+#[derive(Clone)]
 struct Stop {
     verdict: Verdict,
     kind: &'static str,
@@ -100,6 +106,9 @@ struct Stop {
     rule: Option<String>,
     code: Option<&'static str>,
     message: String,
+    /// The direction that decided, when not the walk's own (a load balancer's target path
+    /// failing on the target's reply while the client's request is still under way).
+    dir: Option<Direction>,
 }
 
 type Step<T = (Pos, Packet)> = Result<T, Box<Stop>>;
@@ -123,6 +132,9 @@ macro_rules! hop {
         }
     };
 }
+
+mod lb;
+pub use lb::health_checks;
 
 /// What a filter saw of a packet, for the symbolic engine: the walk in collect mode records
 /// each NACL and security-group check with the packet as it was there, instead of deciding it.
@@ -195,6 +207,12 @@ struct Walker<'a> {
     scope: RefScope,
     depth: u32,
     notes: Vec<String>,
+    /// Target paths of the load balancers the connection went through.
+    targets: Vec<TargetPath>,
+    /// Target paths that failed while others worked: (target, why), for a `partial` verdict.
+    lb_failed: Vec<(String, Box<Stop>)>,
+    /// Target paths tried, working or not.
+    lb_paths: usize,
 }
 
 /// An address as its `Display` writes it, IPv4 in one write instead of the formatter's
@@ -314,6 +332,7 @@ fn stop(
         rule: None,
         code,
         message,
+        dir: None,
     })
 }
 
@@ -349,6 +368,9 @@ impl<'a> Walker<'a> {
             scope: RefScope::default(),
             depth: 0,
             notes: Vec::new(),
+            targets: Vec::new(),
+            lb_failed: Vec::new(),
+            lb_paths: 0,
         }
     }
 
@@ -1155,20 +1177,10 @@ impl<'a> Walker<'a> {
                     ),
                 ))
             }
-            Some(l) => Err(stop(
-                Verdict::Unknown,
-                "load-balancer",
-                lb.arn.clone(),
-                Some(lb.name.clone()),
-                Some("UNKNOWN_DESTINATION"),
-                msg!(
-                    "load balancer {} accepts {} {} at {}; forwarding to its targets is not modelled yet",
-                    lb.name,
-                    l.protocol,
-                    l.port,
-                    p.dst
-                ),
-            )),
+            Some(l) => {
+                let lbi = snap.index.lb_of_eni.get(&eni).copied().unwrap_or_default();
+                self.forward(lbi, eni, l, p)
+            }
         }
     }
 
@@ -2168,6 +2180,7 @@ fn amazon_service(
                 partial: None,
                 request: vec![],
                 reply: vec![],
+                targets: Vec::new(),
                 notes,
             });
         }
@@ -2184,6 +2197,7 @@ fn amazon_service(
         partial: None,
         request: vec![],
         reply: vec![],
+        targets: Vec::new(),
         notes,
     })
 }
@@ -2214,16 +2228,17 @@ fn finish(
         partial,
         request,
         reply: w.hops,
+        targets: w.targets,
         notes: w.notes,
     }
 }
 
 fn from_stop(mut w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
-    let dir = if request.is_some() {
+    let dir = s.dir.unwrap_or(if request.is_some() {
         Direction::Reply
     } else {
         Direction::Request
-    };
+    });
     // The hop table always ends on the component that decided.
     let decision = match s.verdict {
         Verdict::Unknown => "unknown",
@@ -2277,6 +2292,7 @@ fn from_stop(mut w: Walker<'_>, request: Option<Vec<Hop>>, s: Stop) -> Trace {
         partial: None,
         request,
         reply,
+        targets: w.targets,
         notes: w.notes,
     }
 }
@@ -2353,6 +2369,7 @@ fn walk<'a>(
                         partial: None,
                         request: Vec::new(),
                         reply: Vec::new(),
+                        targets: Vec::new(),
                         notes: w.notes,
                     };
                 }
@@ -2370,6 +2387,7 @@ fn walk<'a>(
                     partial: None,
                     request: vec![],
                     reply: vec![],
+                    targets: Vec::new(),
                     notes: w.notes,
                 };
             }
@@ -2390,6 +2408,7 @@ fn walk<'a>(
                 partial: None,
                 request: vec![],
                 reply: vec![],
+                targets: Vec::new(),
                 notes: w.notes,
             };
         }
@@ -2411,6 +2430,7 @@ fn walk<'a>(
                     "{src_addr} is an address AWS reserves in {} ({c}); no interface can use it",
                     Snapshot::display_name(&sub.tags, sub.id.as_str())
                 ),
+                dir: None,
             };
             return from_stop(w, None, s);
         }
@@ -2427,6 +2447,7 @@ fn walk<'a>(
                 rule: None,
                 code: Some("BAD_STATE"),
                 message: msg!("{} belongs to an instance that is {state}", ni.id),
+                dir: None,
             };
             return from_stop(w, None, s);
         }
@@ -2491,6 +2512,7 @@ fn walk<'a>(
                 q.src,
                 q.dst
             ),
+            dir: None,
         };
         return from_stop(w, None, s);
     }
@@ -2601,6 +2623,12 @@ fn walk<'a>(
                 port_of: match v.owner {
                     PortOwner::Client => "client source port".to_string(),
                     PortOwner::Nat(n) => format!("{} source port", snap.nat(n).id),
+                    PortOwner::LoadBalancer(i) => format!(
+                        "{} source port",
+                        snap.load_balancers
+                            .get(i)
+                            .map_or("load balancer", |l| l.name.as_str())
+                    ),
                 },
                 range: v.initial.to_string(),
                 working: v.set.to_string(),
@@ -2617,6 +2645,9 @@ fn walk<'a>(
                     .collect(),
             });
         }
+    }
+    if !w.lb_failed.is_empty() {
+        return lb_partial(w, request, fraction, cuts);
     }
     if cuts.is_empty() {
         // ` via a, b`: the gateways crossed, each once in order, written straight into the
@@ -2670,6 +2701,51 @@ fn walk<'a>(
                 code: Some("SUBNET_ACL_RESTRICTION"),
             }
         });
+    finish(
+        w,
+        request,
+        Verdict::Partial,
+        reason,
+        decided_by,
+        Some(Partial { fraction, cuts }),
+    )
+}
+
+/// Some target paths of a load balancer work and others do not: `partial`, naming the
+/// failing targets (and any source ports stateless rules cut on the working path).
+fn lb_partial(
+    mut w: Walker<'_>,
+    request: Vec<Hop>,
+    port_fraction: f64,
+    cuts: Vec<PortCut>,
+) -> Trace {
+    let failed = std::mem::take(&mut w.lb_failed);
+    let total = w.lb_paths.max(failed.len());
+    let working = total - failed.len();
+    let mut reason =
+        format!("partial: {working} of {total} load-balancer target paths work; failing: ");
+    for (k, (label, s)) in failed.iter().enumerate() {
+        if k > 0 {
+            reason.push_str("; ");
+        }
+        let dir = s.dir.unwrap_or(Direction::Request);
+        reason.push_str(&format!("{label} ({dir}: {})", s.message));
+    }
+    if !cuts.is_empty() {
+        reason.push_str(&format!(
+            "; on the working path {:.1}% of source ports work",
+            port_fraction * 100.0
+        ));
+    }
+    let decided_by = failed.first().map(|(_, s)| DecidedBy {
+        direction: s.dir.unwrap_or(Direction::Request),
+        kind: s.kind,
+        id: s.id.clone(),
+        name: s.name.clone(),
+        rule: s.rule.clone(),
+        code: s.code,
+    });
+    let fraction = port_fraction * working as f64 / total.max(1) as f64;
     finish(
         w,
         request,

@@ -2419,7 +2419,7 @@ fn a_load_balancer_node_refuses_ports_without_a_listener() {
 }
 
 #[test]
-fn a_load_balancer_listener_port_is_unknown_until_forwarding_is_modelled() {
+fn a_listener_without_default_actions_forwards_nowhere_known() {
     let snap = nlb_net();
     let t = tcp(&snap, "10.1.1.10", "10.1.0.50", 443);
     decided(
@@ -2430,8 +2430,721 @@ fn a_load_balancer_listener_port_is_unknown_until_forwarding_is_modelled() {
             kind: "load-balancer",
             id: NLB_ARN,
             rule: None,
-            code: Some("UNKNOWN_DESTINATION"),
+            code: Some("UNKNOWN_RESOURCE"),
         },
+    );
+    // A target group with no registered target: blocked.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "0.0.0.0/0", "0.0.0.0/0");
+    nlb_two_zones(&mut n, None, &[]);
+    n.tg(&tg_web("ip", &[], None, WEB_NLB));
+    let t = tcp(&n.build(), INTERNET, "203.0.113.50", 80);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "load-balancer",
+            &lb_arn("network", "web"),
+            None,
+            "ELBV2_LISTENER_HAS_NO_TG",
+        ),
+    );
+}
+
+// ---- 12b. forwarding to targets (more §2) ------------------------------------------------------
+
+/// base, plus subnet-lb-b 10.1.4.0/24 (zone b, routed to igw-app) for a second node, and
+/// targets t-a 10.1.1.20 (subnet-app, zone a, group `sg-ta`) and t-b 10.1.2.20 (subnet-db,
+/// zone b, group `sg-tb`). The caller adds the groups, load balancer and target group.
+fn lb_base() -> Net {
+    let mut n = base_open(vec![]);
+    n.subnet("subnet-lb-b", "vpc-app", "10.1.4.0/24", "b")
+        .rtb(
+            "rtb-lb-b",
+            "vpc-app",
+            &["subnet-lb-b"],
+            vec![route("0.0.0.0/0", "igw-app")],
+        )
+        .host(host("t-a", "subnet-app", "10.1.1.20").sg("sg-ta"))
+        .host(host("t-b", "subnet-db", "10.1.2.20").sg("sg-tb"));
+    n
+}
+
+/// Target security groups admitting port 80 from `a` (t-a) and `b` (t-b).
+fn target_groups_from(n: &mut Net, a: &str, b: &str) {
+    n.sg("sg-ta", "vpc-app", vec![perm("tcp", "80", a)], all_out())
+        .sg("sg-tb", "vpc-app", vec![perm("tcp", "80", b)], all_out());
+}
+
+/// An internet-facing NLB `web` with nodes 10.1.0.50 (EIP 203.0.113.50, zone a) and
+/// 10.1.4.50 (EIP 203.0.113.51, zone b), TCP 80 to target group `tg-web`.
+fn nlb_two_zones(n: &mut Net, cross_zone: Option<bool>, groups: &[&str]) {
+    n.lb(&Lb {
+        name: "web",
+        kind: "network",
+        scheme: "internet-facing",
+        nodes: &[
+            ("subnet-pub", "10.1.0.50", Some("203.0.113.50")),
+            ("subnet-lb-b", "10.1.4.50", Some("203.0.113.51")),
+        ],
+        groups,
+        cross_zone,
+        listeners: &[("TCP", 80, "tg-web")],
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tg_web<'a>(
+    target_type: &'a str,
+    targets: &'a [(&'a str, Option<u16>, &'a str, &'a str)],
+    preserve: Option<bool>,
+    lbs: &'a [(&'a str, &'a str)],
+) -> Tg<'a> {
+    Tg {
+        name: "tg-web",
+        target_type,
+        protocol: "TCP",
+        port: 80,
+        vpc: "vpc-app",
+        hc_port: None,
+        lbs,
+        targets,
+        preserve,
+        cross_zone: None,
+    }
+}
+
+const WEB_NLB: &[(&str, &str)] = &[("network", "web")];
+const INTERNET: &str = "198.51.100.20";
+
+#[test]
+fn nlb_ip_targets_see_the_node_address_by_default() {
+    // more §2.4: ip targets over TCP do not preserve the client's address by default.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "10.1.0.50/32", "10.1.4.50/32");
+    nlb_two_zones(&mut n, None, &[]);
+    n.tg(&tg_web(
+        "ip",
+        &[("10.1.1.20", None, "a", "healthy")],
+        None,
+        WEB_NLB,
+    ));
+    let snap = n.build();
+    let t = tcp(&snap, INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    assert_eq!(t.targets.len(), 1, "{t:#?}");
+    assert_eq!(t.targets[0].verdict, Verdict::Reachable);
+    assert!(t.targets[0].source.contains("10.1.0.50"), "{t:#?}");
+    assert!(t.reason.contains("web"), "{}", t.reason);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("MISSING_TARGET_GROUP_ATTRIBUTES")),
+        "{:?}",
+        t.notes
+    );
+    // The target's group admits only the client: the node's address is refused.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "198.51.100.0/24", "198.51.100.0/24");
+    nlb_two_zones(&mut n, None, &[]);
+    n.tg(&tg_web(
+        "ip",
+        &[("10.1.1.20", None, "a", "healthy")],
+        None,
+        WEB_NLB,
+    ));
+    let t = tcp(&n.build(), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    let d = t.decided_by.as_ref().unwrap();
+    assert_eq!((d.kind, d.id.as_str()), ("security-group", "sg-ta"));
+    assert_eq!(d.direction, Request);
+}
+
+#[test]
+fn nlb_preserving_the_client_address_needs_the_client_in_the_target_group() {
+    // more §2.4: with preserve_client_ip.enabled the target sees the client.
+    let build = |allowed: &str| {
+        let mut n = lb_base();
+        target_groups_from(&mut n, allowed, allowed);
+        nlb_two_zones(&mut n, None, &[]);
+        n.tg(&tg_web(
+            "ip",
+            &[("10.1.1.20", None, "a", "healthy")],
+            Some(true),
+            WEB_NLB,
+        ));
+        n.build()
+    };
+    let t = tcp(&build("10.1.0.50/32"), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-ta");
+    let t = tcp(&build("198.51.100.0/24"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    assert!(t.targets[0].source.contains("client"), "{t:#?}");
+    assert!(
+        t.targets[0]
+            .request
+            .iter()
+            .any(|h| h.code == Some("ELBV2_SOURCE_ADDRESS_PRESERVATION")),
+        "{t:#?}"
+    );
+}
+
+#[test]
+fn nlb_instance_targets_preserve_the_client_address_by_default() {
+    let build = |allowed: &str| {
+        let mut n = lb_base();
+        target_groups_from(&mut n, allowed, allowed);
+        nlb_two_zones(&mut n, None, &[]);
+        n.tg(&tg_web(
+            "instance",
+            &[("i-t-a", None, "a", "healthy")],
+            None,
+            WEB_NLB,
+        ));
+        n.build()
+    };
+    let t = tcp(&build("10.1.0.50/32"), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-ta");
+    let t = tcp(&build("0.0.0.0/0"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    assert!(t.targets[0].target.contains("i-t-a"), "{t:#?}");
+}
+
+#[test]
+fn nlb_target_nacl_sees_the_reply_to_the_client_with_preservation() {
+    // more §2.4: with preservation the target subnet's NACL must let the reply out to the
+    // client, even though the reply returns through the load balancer.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "0.0.0.0/0", "0.0.0.0/0");
+    n.acl(
+        "acl-app",
+        "vpc-app",
+        &["subnet-app"],
+        with_denies(vec![
+            allow_in(100, "tcp", "0.0.0.0/0", "80"),
+            allow_out(100, "all", "10.0.0.0/8", ""),
+        ]),
+    );
+    nlb_two_zones(&mut n, None, &[]);
+    n.tg(&tg_web(
+        "instance",
+        &[("i-t-a", None, "a", "healthy")],
+        None,
+        WEB_NLB,
+    ));
+    let t = tcp(&n.build(), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    let d = t.decided_by.as_ref().unwrap();
+    assert_eq!(
+        (d.kind, d.id.as_str(), d.direction),
+        ("network-acl", "acl-app", Reply)
+    );
+}
+
+#[test]
+fn nlb_cross_zone_off_sends_only_to_the_node_zone_and_on_to_every_zone() {
+    // more §2.2: NLB cross-zone is off by default; t-b (zone b) refuses the node addresses.
+    let build = |cross: Option<bool>| {
+        let mut n = lb_base();
+        target_groups_from(&mut n, "10.1.0.0/16", "198.51.100.0/24");
+        nlb_two_zones(&mut n, cross, &[]);
+        n.tg(&tg_web(
+            "ip",
+            &[
+                ("10.1.1.20", None, "a", "healthy"),
+                ("10.1.2.20", None, "b", "healthy"),
+            ],
+            None,
+            WEB_NLB,
+        ));
+        n.build()
+    };
+    let off = build(None);
+    let t = tcp(&off, INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    assert_eq!(t.targets.len(), 1, "{t:#?}");
+    assert!(t.targets[0].target.contains("10.1.1.20"));
+    // The zone-b node has only t-b, which refuses it.
+    let t = tcp(&off, INTERNET, "203.0.113.51", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-tb");
+    // Cross-zone on: both targets from either node, one of them failing: partial.
+    let on = build(Some(true));
+    let t = tcp(&on, INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Partial, "{t:#?}");
+    assert_eq!(t.targets.len(), 2);
+    assert!(t.reason.contains("1 of 2"), "{}", t.reason);
+    assert!(t.reason.contains("10.1.2.20"), "{}", t.reason);
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-tb");
+}
+
+#[test]
+fn unhealthy_targets_get_nothing_until_all_fail_and_the_load_balancer_fails_open() {
+    let build = |a: &'static str, b: &'static str| {
+        let mut n = lb_base();
+        target_groups_from(&mut n, "10.1.0.0/16", "10.1.0.0/16");
+        nlb_two_zones(&mut n, Some(true), &[]);
+        n.tg(&tg_web(
+            "ip",
+            &[("10.1.1.20", None, "a", a), ("10.1.2.20", None, "b", b)],
+            None,
+            WEB_NLB,
+        ));
+        n.build()
+    };
+    let t = tcp(&build("healthy", "unhealthy"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    assert_eq!(t.targets.len(), 1, "{t:#?}");
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("10.1.2.20:80 (ip) is unhealthy")),
+        "{:?}",
+        t.notes
+    );
+    let t = tcp(
+        &build("unhealthy", "unhealthy"),
+        INTERNET,
+        "203.0.113.50",
+        80,
+    );
+    reachable(&t);
+    assert_eq!(t.targets.len(), 2, "{t:#?}");
+    assert!(
+        t.notes.iter().any(|n| n.contains("fails open")),
+        "{:?}",
+        t.notes
+    );
+    // Draining and unused targets take no new connections; nothing left: blocked.
+    let t = tcp(&build("draining", "unused"), INTERNET, "203.0.113.50", 80);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "load-balancer",
+            &lb_arn("network", "web"),
+            None,
+            "ELBV2_NO_TARGETS_IN_AZ",
+        ),
+    );
+}
+
+#[test]
+fn nlb_security_groups_filter_clients_and_vouch_for_preserved_sources() {
+    // more §2.5: the NLB's group filters clients; a target rule referencing it admits what the
+    // NLB forwards even with the client's address preserved.
+    let build = |nlb_in: &str| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-nlb",
+            "vpc-app",
+            vec![perm("tcp", "80", nlb_in)],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "80", "sg-nlb")],
+            all_out(),
+        )
+        .sg("sg-tb", "vpc-app", vec![], all_out());
+        nlb_two_zones(&mut n, None, &["sg-nlb"]);
+        n.tg(&tg_web(
+            "instance",
+            &[("i-t-a", None, "a", "healthy")],
+            None,
+            WEB_NLB,
+        ));
+        n.build()
+    };
+    let t = tcp(&build("0.0.0.0/0"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    let t = tcp(&build("10.0.0.0/8"), INTERNET, "203.0.113.50", 80);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "security-group",
+            "sg-nlb",
+            None,
+            "ENI_SG_RULES_MISMATCH",
+        ),
+    );
+}
+
+#[test]
+fn alb_targets_always_see_the_node_and_the_alb_group_filters_clients() {
+    // more §2.4: an ALB connects from its own node addresses; its group admits the clients.
+    let build = |alb_in: &str| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-alb",
+            "vpc-app",
+            vec![perm("tcp", "443", alb_in)],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        )
+        .sg(
+            "sg-tb",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        );
+        n.lb(&Lb {
+            name: "app",
+            kind: "application",
+            scheme: "internet-facing",
+            nodes: &[
+                ("subnet-pub", "10.1.0.60", Some("203.0.113.60")),
+                ("subnet-lb-b", "10.1.4.60", Some("203.0.113.61")),
+            ],
+            groups: &["sg-alb"],
+            cross_zone: None,
+            listeners: &[("HTTPS", 443, "tg-app")],
+        });
+        n.tg(&Tg {
+            name: "tg-app",
+            target_type: "instance",
+            protocol: "HTTP",
+            port: 8080,
+            vpc: "vpc-app",
+            hc_port: None,
+            lbs: &[("application", "app")],
+            targets: &[
+                ("i-t-a", None, "a", "healthy"),
+                ("i-t-b", None, "b", "healthy"),
+            ],
+            preserve: None,
+            cross_zone: None,
+        });
+        n.build()
+    };
+    let t = tcp(&build("0.0.0.0/0"), INTERNET, "203.0.113.60", 443);
+    reachable(&t);
+    // Cross-zone is always on for an ALB: both targets, both from the node's address.
+    assert_eq!(t.targets.len(), 2, "{t:#?}");
+    assert!(
+        t.targets.iter().all(|p| p.source.contains("10.1.0.60")),
+        "{t:#?}"
+    );
+    let t = tcp(&build("10.0.0.0/8"), INTERNET, "203.0.113.60", 443);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "security-group",
+            "sg-alb",
+            None,
+            "ENI_SG_RULES_MISMATCH",
+        ),
+    );
+}
+
+#[test]
+fn alb_listener_rules_route_by_source_ip_and_follow_every_rule_that_may_match() {
+    // more §2.3: `source-ip` is a network condition the engine decides; host, path and other
+    // request conditions may match or not, so their target groups are followed too.
+    let build = |rules: &[(u32, &[&str], bool, &str)]| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-alb",
+            "vpc-app",
+            vec![perm("tcp", "443", "0.0.0.0/0")],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        )
+        .sg("sg-tb", "vpc-app", vec![], all_out());
+        n.lb(&Lb {
+            name: "app",
+            kind: "application",
+            scheme: "internet-facing",
+            nodes: &[
+                ("subnet-pub", "10.1.0.60", Some("203.0.113.60")),
+                ("subnet-lb-b", "10.1.4.60", Some("203.0.113.61")),
+            ],
+            groups: &["sg-alb"],
+            cross_zone: None,
+            listeners: &[("HTTPS", 443, "tg-b")],
+        });
+        n.lb_rules("application", "app", 443, rules);
+        for (tg, target) in [("tg-a", "i-t-a"), ("tg-b", "i-t-b")] {
+            n.tg(&Tg {
+                name: tg,
+                target_type: "instance",
+                protocol: "HTTP",
+                port: 8080,
+                vpc: "vpc-app",
+                hc_port: None,
+                lbs: &[("application", "app")],
+                targets: &[(target, None, "a", "healthy")],
+                preserve: None,
+                cross_zone: None,
+            });
+        }
+        n.build()
+    };
+    // Partners (198.51.100.0/24) go to tg-a, whose target admits the ALB; others to the
+    // default tg-b, whose target admits nothing.
+    let snap = build(&[(10, &["198.51.100.0/24"], false, "tg-a")]);
+    let t = tcp(&snap, INTERNET, "203.0.113.60", 443);
+    reachable(&t);
+    assert_eq!(t.targets.len(), 1);
+    assert_eq!(t.targets[0].target_group, "tg-a");
+    let t = tcp(&snap, "192.0.2.77", "203.0.113.60", 443);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.targets[0].target_group, "tg-b");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-tb");
+    // A path condition may or may not match: both groups, one failing: partial.
+    let snap = build(&[(10, &["198.51.100.0/24"], true, "tg-a")]);
+    let t = tcp(&snap, INTERNET, "203.0.113.60", 443);
+    assert_eq!(t.verdict, Verdict::Partial, "{t:#?}");
+    assert_eq!(t.targets.len(), 2);
+    assert!(
+        t.notes.iter().any(|n| n.contains("rules 10 depend")),
+        "{:?}",
+        t.notes
+    );
+}
+
+#[test]
+fn nlb_secondary_node_addresses_are_sources_too() {
+    // more §2.1 (inference): a node may use any of its private addresses toward targets and
+    // for health checks; a target admitting only the primary works only in part.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "10.1.0.50/32", "10.1.0.50/32");
+    nlb_two_zones(&mut n, None, &[]);
+    n.lb_secondary_ip("web", 0, "10.1.0.51");
+    n.tg(&tg_web(
+        "ip",
+        &[("10.1.1.20", None, "a", "healthy")],
+        None,
+        WEB_NLB,
+    ));
+    let snap = n.build();
+    let t = tcp(&snap, INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Partial, "{t:#?}");
+    assert_eq!(t.targets.len(), 2);
+    assert!(t.reason.contains("from 10.1.0.51"), "{}", t.reason);
+    let tg = snap.target_group_named("tg-web").unwrap();
+    let checks = pinhole_engine::health_checks(&snap, tg, &Options::default());
+    let nodes: Vec<&str> = checks[0].checks.iter().map(|c| c.node.as_str()).collect();
+    assert_eq!(nodes, ["10.1.0.50", "10.1.0.51", "10.1.4.50"]);
+    assert_eq!(checks[0].verdict, Verdict::Partial);
+}
+
+#[test]
+fn nlb_with_preservation_does_not_hairpin_to_the_client_itself() {
+    // more §2.6: a registered instance that is its own client times out with preservation on.
+    let mut n = lb_base();
+    target_groups_from(&mut n, "10.0.0.0/8", "10.0.0.0/8");
+    n.lb(&Lb {
+        name: "int",
+        kind: "network",
+        scheme: "internal",
+        nodes: &[("subnet-app", "10.1.1.50", None)],
+        groups: &[],
+        cross_zone: None,
+        listeners: &[("TCP", 80, "tg-web")],
+    });
+    n.tg(&tg_web(
+        "instance",
+        &[("i-t-a", None, "a", "healthy")],
+        None,
+        &[("network", "int")],
+    ));
+    let snap = n.build();
+    let t = tcp(&snap, "10.1.1.20", "10.1.1.50", 80);
+    decided(
+        &t,
+        blocked(
+            Request,
+            "load-balancer",
+            &lb_arn("network", "int"),
+            None,
+            "ELBV2_SOURCE_ADDRESS_PRESERVATION",
+        ),
+    );
+    // Another client is fine.
+    reachable(&tcp(&snap, "10.1.1.10", "10.1.1.50", 80));
+}
+
+#[test]
+fn nlb_forwards_to_an_alb_target_which_forwards_to_its_own_targets() {
+    // more §2.3/§2.4: an `alb` target group (NLB only) sends the client's address to the ALB,
+    // whose targets see the ALB's node.
+    let alb_arn = lb_arn("application", "app");
+    let build = |alb_in: &str| {
+        let mut n = lb_base();
+        n.sg(
+            "sg-alb",
+            "vpc-app",
+            vec![perm("tcp", "80", alb_in)],
+            all_out(),
+        )
+        .sg(
+            "sg-ta",
+            "vpc-app",
+            vec![perm("tcp", "8080", "sg-alb")],
+            all_out(),
+        )
+        .sg("sg-tb", "vpc-app", vec![], all_out());
+        nlb_two_zones(&mut n, None, &[]);
+        n.lb(&Lb {
+            name: "app",
+            kind: "application",
+            scheme: "internal",
+            nodes: &[
+                ("subnet-pub", "10.1.0.60", None),
+                ("subnet-lb-b", "10.1.4.60", None),
+            ],
+            groups: &["sg-alb"],
+            cross_zone: None,
+            listeners: &[("HTTP", 80, "tg-app")],
+        });
+        n.tg(&tg_web(
+            "alb",
+            &[(alb_arn.as_str(), Some(80), "a", "healthy")],
+            None,
+            WEB_NLB,
+        ));
+        n.tg(&Tg {
+            name: "tg-app",
+            target_type: "instance",
+            protocol: "HTTP",
+            port: 8080,
+            vpc: "vpc-app",
+            hc_port: None,
+            lbs: &[("application", "app")],
+            targets: &[("i-t-a", None, "a", "healthy")],
+            preserve: None,
+            cross_zone: None,
+        });
+        n.build()
+    };
+    let t = tcp(&build("198.51.100.0/24"), INTERNET, "203.0.113.50", 80);
+    reachable(&t);
+    let paths: Vec<(&str, &str)> = t
+        .targets
+        .iter()
+        .map(|p| (p.load_balancer.as_str(), p.target.as_str()))
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert_eq!(paths[0].0, "web");
+    assert!(paths[0].1.contains("(alb)"), "{paths:?}");
+    assert_eq!(paths[1].0, "app");
+    assert!(t.targets[1].source.contains("10.1.0.60"), "{t:#?}");
+    // The ALB's group sees the client (preserved by the NLB): admitting only the VPC blocks it.
+    let t = tcp(&build("10.1.0.0/16"), INTERNET, "203.0.113.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(t.decided_by.as_ref().unwrap().id, "sg-alb");
+}
+
+#[test]
+fn preservation_with_a_target_outside_the_load_balancer_vpc_fails() {
+    // more §2.4, cautious model: a preserved client address and a target across a peering.
+    let mut n = base_open(vec![route("10.3.0.0/16", "pcx-app-peer")]);
+    add_peer_vpc(&mut n, vec![route("10.1.0.0/16", "pcx-app-peer")]);
+    n.pcx("pcx-app-peer", "vpc-app", "vpc-peer", "active");
+    n.lb(&Lb {
+        name: "int",
+        kind: "network",
+        scheme: "internal",
+        nodes: &[("subnet-app", "10.1.1.50", None)],
+        groups: &[],
+        cross_zone: None,
+        listeners: &[("TCP", 80, "tg-web")],
+    });
+    let build = |preserve: bool| {
+        let mut n = Net::clone_from_files(&n);
+        n.tg(&Tg {
+            name: "tg-web",
+            target_type: "ip",
+            protocol: "TCP",
+            port: 80,
+            vpc: "vpc-app",
+            hc_port: None,
+            lbs: &[("network", "int")],
+            targets: &[("10.3.1.20", None, "a", "healthy")],
+            preserve: Some(preserve),
+            cross_zone: None,
+        });
+        n.build()
+    };
+    reachable(&tcp(&build(false), "10.1.0.10", "10.1.1.50", 80));
+    let t = tcp(&build(true), "10.1.0.10", "10.1.1.50", 80);
+    assert_eq!(t.verdict, Verdict::Blocked, "{t:#?}");
+    assert_eq!(
+        t.decided_by.as_ref().unwrap().code,
+        Some("ELBV2_SOURCE_ADDRESS_PRESERVATION")
+    );
+}
+
+#[test]
+fn health_checks_come_from_every_node_and_a_target_group_refusing_them_is_a_classic() {
+    // more §2.7: health checks come from the node addresses; a target group admitting only
+    // the clients (fine for preserved traffic) fails them.
+    let mut n = lb_base();
+    n.sg(
+        "sg-ta",
+        "vpc-app",
+        vec![perm("tcp", "80", "0.0.0.0/0")],
+        all_out(),
+    )
+    .sg(
+        "sg-tb",
+        "vpc-app",
+        vec![
+            perm("tcp", "80", "198.51.100.0/24"),
+            perm("tcp", "8081", "10.1.0.50/32"),
+        ],
+        all_out(),
+    );
+    nlb_two_zones(&mut n, Some(true), &[]);
+    n.tg(&Tg {
+        name: "tg-web",
+        target_type: "instance",
+        protocol: "TCP",
+        port: 80,
+        vpc: "vpc-app",
+        hc_port: Some(8081),
+        lbs: WEB_NLB,
+        targets: &[
+            ("i-t-a", None, "a", "healthy"),
+            ("i-t-b", None, "b", "unhealthy"),
+        ],
+        preserve: None,
+        cross_zone: None,
+    });
+    let snap = n.build();
+    let tg = snap.target_group_named("tg-web").unwrap();
+    let checks = pinhole_engine::health_checks(&snap, tg, &Options::default());
+    assert_eq!(checks.len(), 2);
+    let a = &checks[0];
+    assert!(a.target.contains("i-t-a"), "{a:#?}");
+    // sg-ta admits 8081 from nobody (only port 80).
+    assert_eq!(a.verdict, Verdict::Blocked, "{a:#?}");
+    assert_eq!(a.checks.len(), 2);
+    let b = &checks[1];
+    assert_eq!(b.reported, "unhealthy");
+    // sg-tb admits the zone-a node only: partial.
+    assert_eq!(b.verdict, Verdict::Partial, "{b:#?}");
+    assert!(b.reason.contains("10.1.4.50"), "{}", b.reason);
+    assert!(
+        b.checks
+            .iter()
+            .all(|c| c.trace.request.iter().any(|h| h.packet.contains(":8081")))
     );
 }
 

@@ -188,6 +188,10 @@ fn section_into(
         Section::LoadBalancers(v) => elb::load_balancers(file, v, p),
         Section::LoadBalancerListeners(v) => elb::listeners_of_lbs(file, v, p),
         Section::Listeners(v) => elb::listeners(file, v, p),
+        Section::TargetGroups(v) => elb::target_groups(file, v, p),
+        Section::ListenerRules(v) => elb::rules(file, v, p),
+        Section::TargetHealth(v) => elb::target_health(file, v, p),
+        Section::ElbAttributes(key, v) => elb::attributes(file, &key, v, p),
         Section::EndpointServices(v) => {
             other::endpoint_services(file, v, p);
             Ok(())

@@ -519,11 +519,55 @@ pub(crate) struct PLoadBalancer {
     pub kind: pinhole_model::LoadBalancerKind,
     pub scheme: String,
     pub state: String,
+    pub dns_name: Option<String>,
     pub vpc_id: Option<String>,
     pub zones: Vec<PLbZone>,
+    pub security_groups: Vec<String>,
     pub origin: Origin,
 }
 keyed!(PLoadBalancer, arn);
+
+#[derive(Debug)]
+pub(crate) struct PTargetGroup {
+    pub arn: String,
+    pub name: String,
+    pub target_type: pinhole_model::TargetType,
+    pub protocol: String,
+    pub port: Option<u16>,
+    pub vpc_id: Option<String>,
+    pub health_check: pinhole_model::HealthCheck,
+    pub lb_arns: Vec<String>,
+    pub origin: Origin,
+}
+keyed!(PTargetGroup, arn);
+
+/// A listener rule, with the ARN of its listener.
+#[derive(Debug)]
+pub(crate) struct PRule {
+    pub listener_arn: String,
+    pub rule: pinhole_model::ListenerRule,
+    pub origin: Origin,
+}
+
+/// The registered targets of one target group, from one `DescribeTargetHealth` answer.
+#[derive(Debug)]
+pub(crate) struct PTargetHealth {
+    pub tg_arn: String,
+    pub targets: Vec<pinhole_model::Target>,
+    pub origin: Origin,
+}
+
+/// The attributes of one load balancer or target group that change forwarding.
+#[derive(Debug, Default)]
+pub(crate) struct PElbAttributes {
+    /// The ARN of the load balancer or target group.
+    pub arn: String,
+    pub of_target_group: bool,
+    pub cross_zone: Option<bool>,
+    pub preserve_client_ip: Option<bool>,
+    pub proxy_protocol_v2: Option<bool>,
+    pub origin: Origin,
+}
 
 #[derive(Debug)]
 pub(crate) struct PListener {
@@ -558,6 +602,10 @@ pub(crate) struct Parts {
     pub db_instances: Store<PDbInstance>,
     pub load_balancers: Store<PLoadBalancer>,
     pub listeners: Vec<PListener>,
+    pub target_groups: Store<PTargetGroup>,
+    pub rules: Vec<PRule>,
+    pub target_health: Vec<PTargetHealth>,
+    pub elb_attributes: Vec<PElbAttributes>,
     /// Zone name → zone id, per region-qualified zone name (`us-east-1a`).
     pub zone_ids: FxHashMap<String, String>,
     pub warnings: Vec<Warning>,
@@ -617,6 +665,10 @@ impl Parts {
         self.db_instances.merge(o.db_instances);
         self.load_balancers.merge(o.load_balancers);
         self.listeners.extend(o.listeners);
+        self.target_groups.merge(o.target_groups);
+        self.rules.extend(o.rules);
+        self.target_health.extend(o.target_health);
+        self.elb_attributes.extend(o.elb_attributes);
         for (k, v) in o.zone_ids {
             self.zone_ids.entry(k).or_insert(v);
         }

@@ -335,6 +335,14 @@ pub(crate) enum Section<'a> {
     LoadBalancerListeners(Vec<elb::ListenersOfLb<'a>>),
     /// The single-call output: each listener names its load balancer.
     Listeners(Vec<elb::Listener<'a>>),
+    TargetGroups(Vec<elb::TargetGroup<'a>>),
+    /// `describe-rules` of one listener.
+    ListenerRules(Vec<elb::Rule<'a>>),
+    /// Wrapped per target group by the collector.
+    TargetHealth(Vec<elb::HealthOfGroup<'a>>),
+    /// Wrapped per load balancer (`LoadBalancerAttributes`) or target group
+    /// (`TargetGroupAttributes`) by the collector.
+    ElbAttributes(String, Vec<elb::AttributesOf<'a>>),
     EndpointServices(Vec<other::ServiceDetail<'a>>),
     TransitGateways(Vec<tgw::TransitGateway<'a>>),
     TgwAttachments(Vec<tgw::Attachment<'a>>),
@@ -381,12 +389,6 @@ const NOT_MODELLED: &[&str] = &[
     "DomainStatusList",
     "DomainNames",
     "LoadBalancerDescriptions",
-    "TargetGroups",
-    "LoadBalancerAttributes",
-    "LoadBalancerTargetHealth",
-    "Rules",
-    "TargetHealthDescriptions",
-    "Attributes",
     "DBClusters",
     "DBSubnetGroups",
     "DBProxies",
@@ -478,6 +480,29 @@ impl<'de> Visitor<'de> for FileVisitor {
                     Section::LoadBalancerListeners(m.next_value::<List<_>>()?.0)
                 }
                 "Listeners" => Section::Listeners(m.next_value::<List<_>>()?.0),
+                "TargetGroups" => Section::TargetGroups(m.next_value::<List<_>>()?.0),
+                "Rules" => Section::ListenerRules(m.next_value::<List<_>>()?.0),
+                "LoadBalancerTargetHealth" => Section::TargetHealth(m.next_value::<List<_>>()?.0),
+                "LoadBalancerAttributes" | "TargetGroupAttributes" => {
+                    let v = m.next_value::<List<_>>()?.0;
+                    Section::ElbAttributes(key, v)
+                }
+                "TargetHealthDescriptions" => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NeedsParent("target group"),
+                    }
+                }
+                "Attributes" => {
+                    let Count(count) = m.next_value()?;
+                    Section::NotModelled {
+                        key,
+                        count,
+                        why: Why::NeedsParent("load balancer or target group"),
+                    }
+                }
                 "ServiceDetails" => Section::EndpointServices(m.next_value::<List<_>>()?.0),
                 "TransitGateways" => Section::TransitGateways(m.next_value::<List<_>>()?.0),
                 "TransitGatewayAttachments" => {

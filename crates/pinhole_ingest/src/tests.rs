@@ -904,8 +904,8 @@ fn rds_instances_find_primary_and_standby_enis() {
 fn known_unmodelled_keys_warn_only_when_not_empty() {
     let s = ok(&[
         (
-            "TargetGroups.json",
-            json!({"TargetGroups": [{"TargetGroupArn": "arn"}]}),
+            "DbClusters.json",
+            json!({"DBClusters": [{"DBClusterIdentifier": "c"}]}),
         ),
         ("LoadBalancers.json", json!({"LoadBalancers": []})),
         ("VpnGateways.json", json!({"VpnGateways": []})),
@@ -933,8 +933,8 @@ fn known_unmodelled_keys_warn_only_when_not_empty() {
         .collect();
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m.contains(&(
-        "TargetGroups.json".into(),
-        "`TargetGroups` is not modelled yet: 1 entries ignored".into()
+        "DbClusters.json".into(),
+        "`DBClusters` is not modelled yet: 1 entries ignored".into()
     )));
     assert!(m.contains(&(
         "Weird.json".into(),
@@ -2111,4 +2111,307 @@ fn utf8_bom_is_skipped() {
     let mut b = SnapshotBuilder::new();
     assert!(b.add_json("Vpcs.json", None, None, &bytes).is_ok());
     assert!(b.finish().is_ok_and(|s| s.vpcs.len() == 2));
+}
+
+const TG: &str = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/web/5";
+
+fn target_group_files() -> Vec<(&'static str, Value)> {
+    with(&[
+        ("NetworkInterfaces.json", enis()),
+        ("LbNetworkInterfaces.json", lb_enis()),
+        ("LoadBalancers.json", load_balancers()),
+        (
+            "LoadBalancerListeners.json",
+            json!({"LoadBalancerListeners": [{"LoadBalancerArn": NLB, "Listeners": [
+                {"Port": 80, "Protocol": "TCP", "DefaultActions": [
+                    {"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": TG, "Weight": 1}]}}]},
+                {"Port": 81, "Protocol": "TCP", "DefaultActions": [{"Type": "fixed-response"}]},
+                {"Port": 82, "Protocol": "TCP"}]}]}),
+        ),
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": TG, "TargetGroupName": "web", "TargetType": "ip",
+                "Protocol": "TCP", "Port": 8080, "VpcId": "vpc-1", "HealthCheckEnabled": true,
+                "HealthCheckProtocol": "HTTP", "HealthCheckPort": "8081", "LoadBalancerArns": [NLB]}]}),
+        ),
+        (
+            "LoadBalancerTargetHealth.json",
+            json!({"LoadBalancerTargetHealth": [{"TargetGroupArn": TG, "TargetHealthDescriptions": [
+                {"Target": {"Id": "10.0.2.10", "Port": 8080, "AvailabilityZone": "us-east-1b"},
+                 "TargetHealth": {"State": "unhealthy", "Reason": "Target.FailedHealthChecks"}},
+                {"Target": {"Id": "10.0.1.10"}, "TargetHealth": {"State": "healthy"}}]}]}),
+        ),
+        (
+            "LoadBalancerAttributes.json",
+            json!({"LoadBalancerAttributes": [{"LoadBalancerArn": NLB, "Attributes": [
+                {"Key": "load_balancing.cross_zone.enabled", "Value": "true"},
+                {"Key": "access_logs.s3.bucket", "Value": ""}]}]}),
+        ),
+        (
+            "TargetGroupAttributes.json",
+            json!({"TargetGroupAttributes": [{"TargetGroupArn": TG, "Attributes": [
+                {"Key": "preserve_client_ip.enabled", "Value": "true"},
+                {"Key": "proxy_protocol_v2.enabled", "Value": "false"},
+                {"Key": "load_balancing.cross_zone.enabled", "Value": "use_load_balancer_configuration"}]}]}),
+        ),
+    ])
+}
+
+#[test]
+fn target_groups_health_and_attributes_are_read() {
+    let s = ok(&target_group_files());
+    assert_eq!(s.target_groups.len(), 1);
+    let tg = &s.target_groups[0];
+    assert_eq!(tg.name, "web");
+    assert_eq!(tg.target_type, TargetType::Ip);
+    assert_eq!(tg.port, Some(8080));
+    assert_eq!(
+        tg.health_check,
+        HealthCheck {
+            enabled: true,
+            protocol: "HTTP".into(),
+            port: Some(8081)
+        }
+    );
+    assert_eq!(tg.preserve_client_ip, Some(true));
+    assert_eq!(tg.proxy_protocol_v2, Some(false));
+    assert_eq!(tg.cross_zone, None, "use_load_balancer_configuration");
+    let nlb = s.load_balancers.iter().position(|l| l.arn == NLB);
+    assert_eq!(tg.load_balancers, nlb.into_iter().collect::<Vec<_>>());
+    let targets = tg.targets.as_deref().unwrap_or_default();
+    let ids: Vec<(&str, &str)> = targets
+        .iter()
+        .map(|t| (t.id.as_str(), t.state.as_str()))
+        .collect();
+    assert_eq!(ids, [("10.0.1.10", "healthy"), ("10.0.2.10", "unhealthy")]);
+    assert_eq!(
+        targets[1].reason.as_deref(),
+        Some("Target.FailedHealthChecks")
+    );
+    let lb = &s.load_balancers[nlb.unwrap_or_default()];
+    assert_eq!(lb.cross_zone, Some(true));
+    let actions: Vec<(u16, &ListenerAction)> =
+        lb.listeners.iter().map(|l| (l.port, &l.action)).collect();
+    assert_eq!(
+        actions,
+        [
+            (80, &ListenerAction::Forward(vec![TG.to_string()])),
+            (81, &ListenerAction::Answer("fixed-response".into())),
+            (82, &ListenerAction::Unknown),
+        ]
+    );
+    assert_eq!(s.target_group_named("web"), Some(0));
+    assert_eq!(s.target_group_named(TG), Some(0));
+    assert_eq!(s.target_group_named("web/5"), Some(0));
+    assert!(
+        !messages(&s).iter().any(|m| m.contains("not modelled")),
+        "{:?}",
+        messages(&s)
+    );
+}
+
+#[test]
+fn target_group_inputs_without_their_parent_are_warnings() {
+    let mut files = target_group_files();
+    files.push((
+        "MoreHealth.json",
+        json!({"LoadBalancerTargetHealth": [
+            {"TargetHealthDescriptions": [{"Target": {"Id": "10.0.1.11"}}]},
+            {"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/gone/6",
+             "TargetHealthDescriptions": []}],
+               "TargetHealthDescriptions": [{"Target": {"Id": "10.0.1.12"}}],
+               "Attributes": [{"Key": "a", "Value": "b"}]}),
+    ));
+    files.push((
+        "MoreAttributes.json",
+        json!({"TargetGroupAttributes": [{"Attributes": []},
+            {"TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/gone/6", "Attributes": []}]}),
+    ));
+    let s = ok(&files);
+    let m = messages(&s);
+    for want in [
+        "target health without the ARN of the target group it belongs to cannot be used: ignored",
+        "target health of target group `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/gone/6`, which is not in the snapshot: ignored",
+        "`TargetHealthDescriptions` without the id of the target group it belongs to cannot be used: 1 entries ignored",
+        "`Attributes` without the id of the load balancer or target group it belongs to cannot be used: 1 entries ignored",
+        "attributes without the ARN of the load balancer or target group they belong to cannot be used: ignored",
+    ] {
+        assert!(m.iter().any(|w| w == want), "{want}: {m:?}");
+    }
+    let w = s
+        .warnings
+        .iter()
+        .find(|w| w.message.starts_with("target health without"));
+    assert_eq!(
+        w.map(|w| (w.file.as_str(), w.path.as_str())),
+        Some(("MoreHealth.json", "LoadBalancerTargetHealth[0]"))
+    );
+}
+
+#[test]
+fn malformed_target_group_inputs_are_located_errors() {
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": TG, "TargetType": "ip", "HealthCheckPort": "http"}]}),
+            "TargetGroups[0].HealthCheckPort",
+        ),
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": TG, "TargetType": "ip", "Port": 0}]}),
+            "TargetGroups[0].Port",
+        ),
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": TG}]}),
+            "TargetGroups[0].TargetType",
+        ),
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetType": "ip"}]}),
+            "TargetGroups[0]",
+        ),
+        (
+            "TargetGroups.json",
+            json!({"TargetGroups": [{"TargetGroupArn": TG, "TargetType": "ip", "Port": "80"}]}),
+            "TargetGroups[0].Port",
+        ),
+        (
+            "LoadBalancerTargetHealth.json",
+            json!({"LoadBalancerTargetHealth": [{"TargetGroupArn": TG, "TargetHealthDescriptions": [
+                {"Target": {"Id": "10.0.1.10"}}, {"Target": {"Port": 80}}]}]}),
+            "LoadBalancerTargetHealth[0].TargetHealthDescriptions[1].Target.Id",
+        ),
+        (
+            "LoadBalancerTargetHealth.json",
+            json!({"LoadBalancerTargetHealth": [{"TargetGroupArn": TG, "TargetHealthDescriptions": [
+                {"TargetHealth": {"State": "healthy"}}]}]}),
+            "LoadBalancerTargetHealth[0].TargetHealthDescriptions[0].Target",
+        ),
+        (
+            "LoadBalancerTargetHealth.json",
+            json!({"LoadBalancerTargetHealth": [{"TargetGroupArn": TG, "TargetHealthDescriptions": [
+                {"Target": {"Id": "10.0.1.10", "Port": 65536}}]}]}),
+            "LoadBalancerTargetHealth[0].TargetHealthDescriptions[0].Target.Port",
+        ),
+        (
+            "TargetGroupAttributes.json",
+            json!({"TargetGroupAttributes": [{"TargetGroupArn": TG, "Attributes": [
+                {"Key": "stickiness.enabled", "Value": "maybe"},
+                {"Key": "preserve_client_ip.enabled", "Value": "yes"}]}]}),
+            "TargetGroupAttributes[0].Attributes[1].Value",
+        ),
+        (
+            "LoadBalancerListeners.json",
+            json!({"LoadBalancerListeners": [{"LoadBalancerArn": NLB, "Listeners": [
+                {"Port": 80, "Protocol": "TCP", "DefaultActions": [{"Type": "forward"}]}]}]}),
+            "LoadBalancerListeners[0].Listeners[0].DefaultActions[0].TargetGroupArn",
+        ),
+        (
+            "LoadBalancerListeners.json",
+            json!({"LoadBalancerListeners": [{"LoadBalancerArn": NLB, "Listeners": [
+                {"Port": 80, "Protocol": "TCP", "DefaultActions": [{"TargetGroupArn": TG}]}]}]}),
+            "LoadBalancerListeners[0].Listeners[0].DefaultActions[0].Type",
+        ),
+    ];
+    for (file, doc, path) in cases {
+        let e = err(&[(file, doc.clone())]);
+        assert_eq!(e.file(), file, "{e}");
+        assert!(
+            e.json_path().starts_with(path),
+            "{doc}: want {path}, got {} ({e})",
+            e.json_path()
+        );
+        assert!(!e.to_string().is_empty());
+    }
+}
+
+const LISTENER: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/alb/2/0000000000000443";
+
+fn rule_arn(id: &str) -> String {
+    format!("{}/{id}", LISTENER.replace(":listener/", ":listener-rule/"))
+}
+
+#[test]
+fn listener_rules_join_their_listener_by_arn() {
+    let mut files = with(&[
+        ("NetworkInterfaces.json", enis()),
+        ("LbNetworkInterfaces.json", lb_enis()),
+        ("LoadBalancers.json", load_balancers()),
+        (
+            "Listeners.json",
+            json!({"Listeners": [{"ListenerArn": LISTENER, "LoadBalancerArn": ALB, "Port": 443,
+                "Protocol": "HTTPS", "DefaultActions": [{"Type": "fixed-response"}]}]}),
+        ),
+    ]);
+    files.push((
+        "Rules.json",
+        json!({"Rules": [
+            {"RuleArn": rule_arn("c"), "Priority": "default", "IsDefault": true, "Conditions": [],
+             "Actions": [{"Type": "fixed-response"}]},
+            {"RuleArn": rule_arn("b"), "Priority": "20", "IsDefault": false,
+             "Conditions": [{"Field": "path-pattern", "Values": ["/api/*"]}],
+             "Actions": [{"Type": "forward", "TargetGroupArn": TG}]},
+            {"RuleArn": rule_arn("a"), "Priority": "10", "IsDefault": false,
+             "Conditions": [{"Field": "source-ip", "SourceIpConfig": {"Values": ["198.51.100.0/24", "10.0.0.5/32"]}}],
+             "Actions": [{"Type": "redirect"}]},
+            {"RuleArn": "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/gone/9/1/2",
+             "Priority": "1", "Conditions": [], "Actions": []}]}),
+    ));
+    let s = ok(&files);
+    let rules: Vec<ListenerRule> = s
+        .load_balancers
+        .iter()
+        .filter(|l| l.arn == ALB)
+        .flat_map(|l| l.listeners.iter().flat_map(|x| x.rules.clone()))
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert_eq!(rules[0].priority, 10);
+    let ips: Vec<String> = rules[0].source_ips.iter().map(|n| n.to_string()).collect();
+    assert_eq!(ips, ["198.51.100.0/24", "10.0.0.5/32"]);
+    assert!(!rules[0].l7);
+    assert_eq!(rules[0].action, ListenerAction::Answer("redirect".into()));
+    assert_eq!(rules[1].priority, 20);
+    assert!(rules[1].l7);
+    assert_eq!(rules[1].action, ListenerAction::Forward(vec![TG.into()]));
+    assert!(
+        messages(&s).iter().any(|m| m
+            == "rule of listener `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/gone/9/1`, which is not in the snapshot: ignored"),
+        "{:?}",
+        messages(&s)
+    );
+}
+
+#[test]
+fn malformed_listener_rules_are_located_errors() {
+    for (doc, path) in [
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "high", "Conditions": []}]}),
+            "Rules[0].Priority",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "1",
+                "Conditions": [{"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.0/33"]}}]}]}),
+            "Rules[0].Conditions[0].SourceIpConfig.Values[0]",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": "rule-1", "Priority": "1"}]}),
+            "Rules[0].RuleArn",
+        ),
+        (
+            json!({"Rules": [{"RuleArn": rule_arn("a"), "Priority": "1",
+                "Actions": [{"Type": "forward"}]}]}),
+            "Rules[0].Actions[0].TargetGroupArn",
+        ),
+        (json!({"Rules": [{"Priority": "1"}]}), "Rules[0]"),
+    ] {
+        let e = err(&[("Rules.json", doc.clone())]);
+        assert_eq!(e.file(), "Rules.json");
+        assert!(
+            e.json_path().starts_with(path),
+            "{doc}: want {path}, got {} ({e})",
+            e.json_path()
+        );
+    }
 }

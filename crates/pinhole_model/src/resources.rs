@@ -546,11 +546,39 @@ pub enum LoadBalancerKind {
     Other(String),
 }
 
+/// What a listener does with a connection it accepts.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ListenerAction {
+    /// `forward` to these target groups (ARNs; weighted forwards name several: all may be used).
+    Forward(Vec<String>),
+    /// `redirect`, `fixed-response` or an authenticate action: the load balancer answers itself.
+    Answer(String),
+    /// The input did not say (no `DefaultActions`).
+    Unknown,
+}
+
+/// A rule of a listener other than its default (`DescribeRules`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListenerRule {
+    pub priority: u32,
+    /// `source-ip` condition: the client addresses it matches; empty when the rule has none.
+    pub source_ips: Vec<IpNet>,
+    /// The rule also has conditions on the request itself (host, path, headers, method, query
+    /// string): whether it matches cannot be told from the network.
+    pub l7: bool,
+    pub action: ListenerAction,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listener {
     /// `TCP`, `UDP`, `TCP_UDP`, `TLS`, `HTTP`, `HTTPS`, `GENEVE`.
     pub protocol: String,
     pub port: u16,
+    /// The default action.
+    pub action: ListenerAction,
+    pub arn: Option<String>,
+    /// Its other rules, by ascending priority.
+    pub rules: Vec<ListenerRule>,
 }
 
 impl Listener {
@@ -566,8 +594,8 @@ impl Listener {
     }
 }
 
-/// An Elastic Load Balancing v2 load balancer. Forwarding to targets is not modelled yet; the
-/// engine uses the listeners to tell which connections to a node the load balancer accepts.
+/// An Elastic Load Balancing v2 load balancer: its listeners, node interfaces, security groups
+/// and the attributes that change forwarding.
 #[derive(Clone, Debug)]
 pub struct LoadBalancer {
     pub arn: String,
@@ -575,8 +603,113 @@ pub struct LoadBalancer {
     pub kind: LoadBalancerKind,
     pub scheme: String,
     pub state: String,
+    /// `DNSName`: it resolves to every node's address (public ones when internet-facing).
+    pub dns_name: Option<String>,
     pub vpc: Option<VpcIx>,
     pub listeners: Vec<Listener>,
     /// The node interfaces (one per enabled subnet).
     pub enis: Vec<EniIx>,
+    /// Security groups attached to the load balancer (always on an ALB; optional on an NLB).
+    pub security_groups: Vec<SgIx>,
+    /// `load_balancing.cross_zone.enabled`, when the attributes were in the snapshot.
+    pub cross_zone: Option<bool>,
+    pub origin: Origin,
+}
+
+impl LoadBalancer {
+    /// Cross-zone load balancing at the load-balancer level: the attribute, else the default
+    /// (always on for application load balancers, off for network and gateway ones).
+    pub fn cross_zone_default(&self) -> bool {
+        match self.kind {
+            LoadBalancerKind::Application => true,
+            _ => self.cross_zone.unwrap_or(false),
+        }
+    }
+}
+
+/// `TargetType` of a target group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetType {
+    Instance,
+    Ip,
+    Alb,
+    Lambda,
+    Other(String),
+}
+
+impl TargetType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            TargetType::Instance => "instance",
+            TargetType::Ip => "ip",
+            TargetType::Alb => "alb",
+            TargetType::Lambda => "lambda",
+            TargetType::Other(s) => s,
+        }
+    }
+}
+
+/// A registered target, from `DescribeTargetHealth`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Instance id, IP address, ALB ARN or Lambda ARN, as the target type says.
+    pub id: String,
+    /// The registered port; the target group's port when absent.
+    pub port: Option<u16>,
+    /// `AvailabilityZone` of the registration (`all` for IP targets outside the VPC).
+    pub az: Option<String>,
+    /// `TargetHealth.State`: `healthy`, `unhealthy`, `initial`, `unused`, `draining`,
+    /// `unavailable`, `unhealthy.draining`.
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+/// The health check of a target group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HealthCheck {
+    pub enabled: bool,
+    /// `TCP`, `HTTP`, `HTTPS`.
+    pub protocol: String,
+    /// The port; `None` means the traffic port (`traffic-port`).
+    pub port: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    pub target_type: TargetType,
+    /// `TCP`, `UDP`, `TCP_UDP`, `TLS`, `HTTP`, `HTTPS`, `GENEVE`; empty for Lambda.
+    pub protocol: String,
+    pub port: Option<u16>,
+    pub vpc: Option<VpcIx>,
+    pub health_check: HealthCheck,
+    /// `preserve_client_ip.enabled`, when the attributes were in the snapshot.
+    pub preserve_client_ip: Option<bool>,
+    /// `proxy_protocol_v2.enabled`: changes no packet field, reported only.
+    pub proxy_protocol_v2: Option<bool>,
+    /// `load_balancing.cross_zone.enabled`: `None` when absent or `use_load_balancer_configuration`.
+    pub cross_zone: Option<bool>,
+    /// Load balancers (indices into `Snapshot::load_balancers`) that use it.
+    pub load_balancers: Vec<usize>,
+    /// Registered targets; `None` when the snapshot has no target health for the group.
+    pub targets: Option<Vec<Target>>,
+    pub origin: Origin,
+}
+
+impl TargetGroup {
+    /// Whether a network load balancer forwarding to this group preserves the client's address:
+    /// the attribute, else the documented default (on for instance targets, for UDP and
+    /// TCP_UDP, and for ALB targets; off for IP targets over TCP and TLS).
+    pub fn preserves_client_ip(&self) -> bool {
+        if self.target_type == TargetType::Alb {
+            return true;
+        }
+        let udp = matches!(self.protocol.as_str(), "UDP" | "TCP_UDP");
+        if udp {
+            return true;
+        }
+        self.preserve_client_ip
+            .unwrap_or(self.target_type == TargetType::Instance)
+    }
 }

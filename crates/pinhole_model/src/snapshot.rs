@@ -33,6 +33,7 @@ pub struct Snapshot {
     pub tgw_route_tables: Vec<TgwRouteTable>,
     pub db_instances: Vec<DbInstance>,
     pub load_balancers: Vec<LoadBalancer>,
+    pub target_groups: Vec<TargetGroup>,
     pub warnings: Vec<Warning>,
     pub index: Index,
 }
@@ -66,6 +67,8 @@ pub struct Index {
     pub dead_public_ip: FxHashMap<Ipv4Addr, String>,
     /// Load balancer node ENI → its load balancer.
     pub lb_of_eni: FxHashMap<EniIx, usize>,
+    /// Target group ARN → its index in `Snapshot::target_groups`.
+    pub target_group: FxHashMap<String, usize>,
     /// VPC → its transit gateway attachments.
     pub tgw_attachments_of_vpc: FxHashMap<VpcIx, Vec<TgwAttIx>>,
     /// Private address of a NAT gateway → the gateway.
@@ -107,6 +110,15 @@ impl Snapshot {
             .iter()
             .find(|(c, _)| c.contains(&a))
             .map(|&(_, s)| s)
+    }
+
+    /// The target group named by ARN, name or the `<name>/<id>` end of its ARN.
+    pub fn target_group_named(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.index.target_group.get(name) {
+            return Some(i);
+        }
+        let by = |f: &dyn Fn(&TargetGroup) -> bool| self.target_groups.iter().position(f);
+        by(&|t| t.name == name).or_else(|| by(&|t| t.arn.ends_with(&format!("targetgroup/{name}"))))
     }
 
     /// ENIs holding private address `a`.

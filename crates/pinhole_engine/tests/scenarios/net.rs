@@ -44,6 +44,61 @@ pub struct Host {
     windows: bool,
 }
 
+/// A load balancer for [`Net::lb`].
+pub struct Lb<'a> {
+    pub name: &'a str,
+    /// `network` or `application`.
+    pub kind: &'a str,
+    pub scheme: &'a str,
+    /// (subnet, private address, Elastic IP) of each node.
+    pub nodes: &'a [(&'a str, &'a str, Option<&'a str>)],
+    pub groups: &'a [&'a str],
+    /// `load_balancing.cross_zone.enabled`, when written.
+    pub cross_zone: Option<bool>,
+    /// (protocol, port, target group name).
+    pub listeners: &'a [(&'a str, u16, &'a str)],
+}
+
+/// A target group for [`Net::tg`].
+pub struct Tg<'a> {
+    pub name: &'a str,
+    /// `instance`, `ip`, `alb`, `lambda`.
+    pub target_type: &'a str,
+    pub protocol: &'a str,
+    pub port: u16,
+    pub vpc: &'a str,
+    pub hc_port: Option<u16>,
+    /// (kind, name) of the load balancers using it.
+    pub lbs: &'a [(&'a str, &'a str)],
+    /// (id, port, zone letter, health state).
+    pub targets: &'a [(&'a str, Option<u16>, &'a str, &'a str)],
+    /// `preserve_client_ip.enabled`, when written.
+    pub preserve: Option<bool>,
+    /// `load_balancing.cross_zone.enabled` of the group, when written.
+    pub cross_zone: Option<&'a str>,
+}
+
+/// The ARN of load balancer `name` of `kind` (`network`, `application`).
+pub fn lb_arn(kind: &str, name: &str) -> String {
+    let short = if kind == "application" { "app" } else { "net" };
+    format!(
+        "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{short}/{name}/0123456789abcdef"
+    )
+}
+
+/// The ARN of the listener of load balancer `name` on `port`.
+pub fn listener_arn(kind: &str, name: &str, port: u16) -> String {
+    let short = if kind == "application" { "app" } else { "net" };
+    format!(
+        "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/{short}/{name}/0123456789abcdef/{port:016x}"
+    )
+}
+
+/// The ARN of target group `name`.
+pub fn tg_arn(name: &str) -> String {
+    format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/{name}/0123456789abcdef")
+}
+
 /// `Host::new("web", "subnet-pub", "10.1.0.10")` is instance `i-web` with interface `eni-web`.
 pub fn host(name: &str, subnet: &str, ip: &str) -> Host {
     Host {
@@ -963,6 +1018,219 @@ impl Net {
             }),
         );
         self
+    }
+
+    /// A load balancer as `elbv2 describe-load-balancers`, `describe-listeners` (wrapped per
+    /// load balancer, with `forward` default actions), `describe-load-balancer-attributes` and
+    /// its node interfaces print it.
+    pub fn lb(&mut self, spec: &Lb<'_>) -> &mut Self {
+        let first = spec.nodes.first().map(|n| n.0).unwrap_or_default();
+        let vpc = self.vpc_of(first);
+        let short = if spec.kind == "application" {
+            "app"
+        } else {
+            "net"
+        };
+        let resource = format!("{short}/{}/0123456789abcdef", spec.name);
+        let arn = lb_arn(spec.kind, spec.name);
+        let zones: Vec<Value> = spec
+            .nodes
+            .iter()
+            .map(|(subnet, private, public)| {
+                let az = self.subnet_az(subnet);
+                let mut a = json!({"PrivateIPv4Address": private});
+                if let Some(p) = public {
+                    a = json!({"IpAddress": p, "AllocationId": format!("eipalloc-{p}")});
+                }
+                json!({"ZoneName": az, "SubnetId": subnet, "LoadBalancerAddresses": [a]})
+            })
+            .collect();
+        let mut lb = json!({
+            "LoadBalancerArn": arn, "LoadBalancerName": spec.name, "Type": spec.kind,
+            "Scheme": spec.scheme, "State": {"Code": "active"}, "VpcId": vpc,
+            "IpAddressType": "ipv4", "AvailabilityZones": zones,
+        });
+        if !spec.groups.is_empty() {
+            lb["SecurityGroups"] = json!(spec.groups);
+        }
+        self.push("LoadBalancers", lb);
+        let ls: Vec<Value> = spec
+            .listeners
+            .iter()
+            .map(|(p, port, tg)| {
+                json!({"ListenerArn": listener_arn(spec.kind, spec.name, *port), "LoadBalancerArn": arn,
+                       "Port": port, "Protocol": p,
+                       "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn(tg), "Order": 1,
+                           "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": tg_arn(tg)}]}}]})
+            })
+            .collect();
+        self.push(
+            "LoadBalancerListeners",
+            json!({"LoadBalancerArn": arn, "Listeners": ls}),
+        );
+        if let Some(c) = spec.cross_zone {
+            self.push(
+                "LoadBalancerAttributes",
+                json!({"LoadBalancerArn": arn, "Attributes": [
+                    {"Key": "load_balancing.cross_zone.enabled", "Value": c.to_string()},
+                    {"Key": "deletion_protection.enabled", "Value": "false"}]}),
+            );
+        }
+        let groups: Vec<Value> = spec
+            .groups
+            .iter()
+            .map(|g| json!({"GroupId": g, "GroupName": g.trim_start_matches("sg-")}))
+            .collect();
+        for (k, (subnet, private, public)) in spec.nodes.iter().enumerate() {
+            let mut addr = json!({"Primary": true, "PrivateIpAddress": private});
+            if let Some(p) = public {
+                addr["Association"] = json!({"IpOwnerId": "amazon", "PublicIp": p});
+            }
+            let interface_type = if spec.kind == "network" {
+                "network_load_balancer"
+            } else {
+                "interface"
+            };
+            self.push(
+                "NetworkInterfaces",
+                json!({
+                    "NetworkInterfaceId": format!("eni-{}-{k}", spec.name),
+                    "SubnetId": subnet, "VpcId": vpc, "OwnerId": self.account,
+                    "InterfaceType": interface_type,
+                    "Description": format!("ELB {resource}"),
+                    "RequesterId": "amazon-elb", "RequesterManaged": true,
+                    "PrivateIpAddress": private,
+                    "PrivateIpAddresses": [addr],
+                    "Ipv6Addresses": [], "Groups": groups, "SourceDestCheck": true, "Status": "in-use",
+                }),
+            );
+        }
+        self
+    }
+
+    /// A target group as `elbv2 describe-target-groups` prints it, its targets as
+    /// `describe-target-health` (wrapped per group) and, when set, its attributes.
+    pub fn tg(&mut self, spec: &Tg<'_>) -> &mut Self {
+        let arn = tg_arn(spec.name);
+        let lbs: Vec<String> = spec.lbs.iter().map(|(k, n)| lb_arn(k, n)).collect();
+        self.push(
+            "TargetGroups",
+            json!({
+                "TargetGroupArn": arn, "TargetGroupName": spec.name, "TargetType": spec.target_type,
+                "Protocol": spec.protocol, "Port": spec.port, "VpcId": spec.vpc,
+                "HealthCheckEnabled": true, "HealthCheckProtocol": "TCP",
+                "HealthCheckPort": spec.hc_port.map_or("traffic-port".to_string(), |p| p.to_string()),
+                "LoadBalancerArns": lbs,
+            }),
+        );
+        let targets: Vec<Value> = spec
+            .targets
+            .iter()
+            .map(|(id, port, az, state)| {
+                let mut t = json!({"Id": id, "AvailabilityZone": format!("{}{az}", self.region)});
+                if let Some(p) = port {
+                    t["Port"] = json!(p);
+                } else {
+                    t["Port"] = json!(spec.port);
+                }
+                json!({"Target": t, "HealthCheckPort": spec.port.to_string(),
+                       "TargetHealth": {"State": state}})
+            })
+            .collect();
+        self.push(
+            "LoadBalancerTargetHealth",
+            json!({"TargetGroupArn": arn, "TargetHealthDescriptions": targets}),
+        );
+        let mut attrs = Vec::new();
+        if let Some(p) = spec.preserve {
+            attrs.push(json!({"Key": "preserve_client_ip.enabled", "Value": p.to_string()}));
+        }
+        if let Some(c) = spec.cross_zone {
+            attrs.push(json!({"Key": "load_balancing.cross_zone.enabled", "Value": c}));
+        }
+        if !attrs.is_empty() {
+            self.push(
+                "TargetGroupAttributes",
+                json!({"TargetGroupArn": arn, "Attributes": attrs}),
+            );
+        }
+        self
+    }
+
+    fn subnet_az(&self, subnet: &str) -> String {
+        self.files
+            .values()
+            .flatten()
+            .find(|v| {
+                v.get("SubnetId").and_then(Value::as_str) == Some(subnet)
+                    && v.get("CidrBlock").is_some()
+            })
+            .and_then(|v| v.get("AvailabilityZone").and_then(Value::as_str))
+            .unwrap_or("us-east-1a")
+            .to_string()
+    }
+
+    /// The rules of a listener as `elbv2 describe-rules` prints them (raw, one call): each
+    /// (priority, `source-ip` CIDRs, a `path-pattern` condition too, target group).
+    pub fn lb_rules(
+        &mut self,
+        kind: &str,
+        name: &str,
+        port: u16,
+        rules: &[(u32, &[&str], bool, &str)],
+    ) -> &mut Self {
+        let listener = listener_arn(kind, name, port);
+        let rule_arn =
+            |k: &str| format!("{}/{k}", listener.replace(":listener/", ":listener-rule/"));
+        for (prio, ips, l7, tg) in rules {
+            let mut conditions = Vec::new();
+            if !ips.is_empty() {
+                conditions.push(json!({"Field": "source-ip", "SourceIpConfig": {"Values": ips}}));
+            }
+            if *l7 {
+                conditions.push(json!({"Field": "path-pattern", "Values": ["/api/*"],
+                    "PathPatternConfig": {"Values": ["/api/*"]}}));
+            }
+            self.push(
+                "Rules",
+                json!({"RuleArn": rule_arn(&format!("{prio:016x}")), "Priority": prio.to_string(),
+                       "IsDefault": false, "Conditions": conditions,
+                       "Actions": [{"Type": "forward", "TargetGroupArn": tg_arn(tg), "Order": 1}]}),
+            );
+        }
+        self.push(
+            "Rules",
+            json!({"RuleArn": rule_arn("ffffffffffffffff"), "Priority": "default", "IsDefault": true,
+                   "Conditions": [], "Actions": [{"Type": "forward", "TargetGroupArn": "ignored", "Order": 1}]}),
+        );
+        self
+    }
+
+    /// A secondary private address on node `k` of load balancer `name` (as
+    /// `secondary_ips.auto_assigned.per_subnet` adds them).
+    pub fn lb_secondary_ip(&mut self, name: &str, k: usize, ip: &str) -> &mut Self {
+        let id = format!("eni-{name}-{k}");
+        for items in self.files.values_mut() {
+            for v in items.iter_mut() {
+                if v.get("NetworkInterfaceId").and_then(Value::as_str) == Some(id.as_str())
+                    && let Some(Value::Array(a)) = v.get_mut("PrivateIpAddresses")
+                {
+                    a.push(json!({"Primary": false, "PrivateIpAddress": ip}));
+                }
+            }
+        }
+        self
+    }
+
+    /// A copy of the network so far, to grow in different ways.
+    pub fn clone_from_files(other: &Net) -> Net {
+        Net {
+            account: other.account.clone(),
+            region: other.region.clone(),
+            files: other.files.clone(),
+            vpcs: other.vpcs.clone(),
+            subnet_vpc: other.subnet_vpc.clone(),
+        }
     }
 
     /// The files, one per (account, region, key), in a fixed order.
