@@ -63,7 +63,7 @@ pub struct Side {
 }
 
 /// A set of addresses.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Addrs {
     /// These addresses.
     List(Vec<IpAddr>),
@@ -83,13 +83,23 @@ pub struct WalkSet {
     pub via: Vec<String>,
 }
 
+/// The walks of one range of destination ports (a load balancer's listener port, or the rest).
+pub struct Part {
+    /// One per combination of alternatives; a walk that stops short has an empty `pass`.
+    pub walks: Vec<WalkSet>,
+    /// Load-balancer forks: a connection works for every client port only when every target
+    /// path does (the tracer's `reachable`); otherwise one working alternative suffices.
+    pub every: bool,
+}
+
 /// Every connection between two sides, for one protocol.
 pub struct Reach {
-    pub walks: Vec<WalkSet>,
+    pub parts: Vec<Part>,
     /// The source-port variables' ranges.
     pub domain: Set,
-    /// What the questions are about: source, destination and destination ports.
-    pub scope: Set,
+    /// What the questions are about: source, destination and destination ports (their
+    /// product is built only when asked).
+    pub scope: (Set, Set, Set),
     /// Walks that stopped for a reason other than a filter, with the verdict and reason
     /// (`no route`, `unknown`…): no packet of the pair takes them.
     pub stops: Vec<(Verdict, String)>,
@@ -145,6 +155,8 @@ pub struct Symbolic<'s> {
     group_addrs: FxHashMap<u32, Vec<(VpcIx, IpAddr)>>,
     group_sets: FxHashMap<(u32, Option<VpcIx>, Field, bool), Set>,
     internet: [Option<Set>; 4],
+    /// Address sets already built, by field.
+    addr_sets: FxHashMap<(Field, bool, Addrs), Set>,
 }
 
 /// A list of addresses or CIDRs as a set over one field.
@@ -222,6 +234,7 @@ impl<'s> Symbolic<'s> {
             group_addrs,
             group_sets: FxHashMap::default(),
             internet: [None, None, None, None],
+            addr_sets: FxHashMap::default(),
         })
     }
 
@@ -229,6 +242,7 @@ impl<'s> Symbolic<'s> {
     pub fn flush(&mut self) {
         self.filters.clear();
         self.group_sets.clear();
+        self.addr_sets.clear();
         self.space.collect_garbage();
     }
 
@@ -252,6 +266,16 @@ impl<'s> Symbolic<'s> {
 
     /// The addresses of `a` over `field`.
     pub fn addrs_set(&mut self, field: Field, a: &Addrs, v4: bool) -> SpaceResult<Set> {
+        let key = (field, v4, a.clone());
+        if let Some(s) = self.addr_sets.get(&key) {
+            return Ok(s.clone());
+        }
+        let s = self.build_addrs_set(field, a, v4)?;
+        self.addr_sets.insert(key, s.clone());
+        Ok(s)
+    }
+
+    fn build_addrs_set(&mut self, field: Field, a: &Addrs, v4: bool) -> SpaceResult<Set> {
         match a {
             Addrs::List(list) => {
                 let nets: Vec<IpNet> = list.iter().map(|&a| host(a)).collect();
@@ -281,6 +305,19 @@ impl<'s> Symbolic<'s> {
         proto: u8,
         ports: (u16, u16),
     ) -> SpaceResult<Reach> {
+        self.reach_where(src, dst, proto, ports, &|_| true)
+    }
+
+    /// [`Symbolic::reach`] over the walks whose gateways `keep` accepts; the others count as
+    /// carrying nothing (their filters are not even compiled).
+    pub fn reach_where(
+        &mut self,
+        src: &Side,
+        dst: &Side,
+        proto: u8,
+        ports: (u16, u16),
+        keep: &dyn Fn(&[String]) -> bool,
+    ) -> SpaceResult<Reach> {
         let s_set = self.addrs_set(Field::Src, &src.addrs, src.v4)?;
         let d_set = self.addrs_set(Field::Dst, &dst.addrs, dst.v4)?;
         let ported = proto == Protocol::TCP || proto == Protocol::UDP;
@@ -289,7 +326,14 @@ impl<'s> Symbolic<'s> {
         } else {
             self.space.range(Field::Dport, 0, 0)?
         };
-        let scope = self.space.and(&self.space.and(&s_set, &d_set)?, &p_set)?;
+        // The product of source and destination sets is built when a walk needs it.
+        let mut sd: Option<Set> = None;
+        let mut out = Reach {
+            parts: Vec::new(),
+            domain: self.space.full(),
+            scope: (s_set.clone(), d_set.clone(), p_set.clone()),
+            stops: Vec::new(),
+        };
         // A walk from an interface to itself never leaves the host: take another destination
         // member (on another interface) to stand for the class.
         let mut dst = dst.clone();
@@ -308,34 +352,99 @@ impl<'s> Symbolic<'s> {
                 match list.iter().find(|a| !same(**a)) {
                     Some(&other) => dst.rep = other,
                     // Only the source itself: no connection to compute.
-                    None => {
-                        return Ok(Reach {
-                            walks: Vec::new(),
-                            domain: self.space.full(),
-                            scope,
-                            stops: Vec::new(),
-                        });
-                    }
+                    None => return Ok(out),
                 }
             }
         }
-        let dst = &dst;
+        // A load balancer forwards only on its listeners' ports: one part per listener port
+        // in range, and one for the rest.
+        let listeners: Vec<u16> = if ported {
+            let mut v: Vec<u16> = self
+                .snap
+                .enis_at(dst.rep)
+                .first()
+                .copied()
+                .or_else(|| match dst.rep {
+                    IpAddr::V4(v4) => self.snap.index.public_ip.get(&v4).map(|x| x.0),
+                    IpAddr::V6(_) => None,
+                })
+                .and_then(|e| self.snap.index.lb_of_eni.get(&e))
+                .map(|&lb| {
+                    self.snap.load_balancers[lb]
+                        .listeners
+                        .iter()
+                        .map(|l| l.port)
+                        .filter(|p| ports.0 <= *p && *p <= ports.1)
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort_unstable();
+            v.dedup();
+            v
+        } else {
+            Vec::new()
+        };
+        let mut atoms: Vec<(u16, Set)> = Vec::new();
+        let mut rest = p_set;
+        for &l in &listeners {
+            let one = self.space.range(Field::Dport, l, l)?;
+            rest = self.space.and(&rest, &self.space.not(&one)?)?;
+            atoms.push((l, one));
+        }
+        if !self.space.is_empty(&rest) {
+            let rep = if listeners.is_empty() {
+                Some(ports.0)
+            } else {
+                self.space.pick(&rest).map(|p| p.dport)
+            };
+            if let Some(rep) = rep {
+                atoms.push((rep, rest));
+            }
+        }
+        let mut ranges_seen: Vec<Option<(u16, u16)>> = vec![None; PORT_VARS as usize];
+        for (rep_port, atom) in atoms {
+            let part = self.reach_part(
+                src,
+                &dst,
+                proto,
+                rep_port,
+                ported,
+                (&s_set, &d_set, &atom, &mut sd),
+                &mut out,
+                &mut ranges_seen,
+                keep,
+            )?;
+            out.parts.push(part);
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn reach_part(
+        &mut self,
+        src: &Side,
+        dst: &Side,
+        proto: u8,
+        rep_port: u16,
+        ported: bool,
+        scope: (&Set, &Set, &Set, &mut Option<Set>),
+        out: &mut Reach,
+        ranges_seen: &mut [Option<(u16, u16)>],
+        keep: &dyn Fn(&[String]) -> bool,
+    ) -> SpaceResult<Part> {
         let q = Question {
             src: src.rep,
             dst: dst.rep,
             proto,
-            port: ported.then_some(ports.0),
+            port: ported.then_some(rep_port),
             src_port: None,
             icmp_type: None,
             icmp_code: None,
         };
-        let mut out = Reach {
+        let mut part = Part {
             walks: Vec::new(),
-            domain: self.space.full(),
-            scope: scope.clone(),
-            stops: Vec::new(),
+            every: false,
         };
-        let mut ranges_seen: Vec<Option<(u16, u16)>> = vec![None; PORT_VARS as usize];
         let mut choices: Vec<usize> = Vec::new();
         for _ in 0..MAX_WALKS {
             let cell = RefCell::new(Collect {
@@ -344,32 +453,52 @@ impl<'s> Symbolic<'s> {
             });
             let t = walk::collect(self.snap, &q, &self.opts, &cell);
             let c = cell.into_inner();
-            if t.verdict == Verdict::Reachable {
+            if t.verdict == Verdict::Reachable && !keep(&t.via) {
+                part.walks.push(WalkSet {
+                    pass: self.space.empty(),
+                    via: t.via,
+                });
+            } else if t.verdict == Verdict::Reachable {
                 if c.ranges.len() > PORT_VARS as usize {
                     return Err(SpaceFull);
                 }
-                let mut pass = scope.clone();
+                let (s_set, d_set, atom, sd) = (scope.0, scope.1, scope.2, &mut *scope.3);
+                let sd = match sd {
+                    Some(x) => x.clone(),
+                    None => {
+                        let x = self.space.and(s_set, d_set)?;
+                        *sd = Some(x.clone());
+                        x
+                    }
+                };
+                let mut pass = self.space.and(&sd, atom)?;
                 for (k, r) in c.ranges.iter().enumerate() {
-                    let (lo, hi) = r.ranges().first().copied().unwrap_or((0, 0));
-                    let hi = r.ranges().last().map_or(hi, |x| x.1);
+                    let lo = r.ranges().first().map_or(0, |x| x.0);
+                    let hi = r.ranges().last().map_or(0, |x| x.1);
                     let v = self.space.range(Field::Port(k as u8), lo, hi)?;
                     pass = self.space.and(&pass, &v)?;
-                    if ranges_seen[k].is_none() {
-                        ranges_seen[k] = Some((lo, hi));
+                    if let Some(slot) = ranges_seen.get_mut(k)
+                        && slot.is_none()
+                    {
+                        *slot = Some((lo, hi));
                         out.domain = self.space.and(&out.domain, &v)?;
                     }
                 }
                 for ev in &c.events {
                     if let Event::Check(dir, check) = ev {
-                        let f = self.filter(*dir, check, src, dst, ports.0, ported)?;
+                        let f = self.filter(*dir, check, src, dst, rep_port, ported)?;
                         pass = self.space.and(&pass, &f)?;
                         if self.space.is_empty(&pass) {
                             break;
                         }
                     }
                 }
-                out.walks.push(WalkSet { pass, via: t.via });
+                part.walks.push(WalkSet { pass, via: t.via });
             } else {
+                part.walks.push(WalkSet {
+                    pass: self.space.empty(),
+                    via: t.via,
+                });
                 out.stops.push((t.verdict, t.reason));
             }
             // The next combination of alternatives, last fork first.
@@ -377,7 +506,10 @@ impl<'s> Symbolic<'s> {
                 .events
                 .iter()
                 .filter_map(|e| match e {
-                    Event::Fork { n, .. } => Some(*n),
+                    Event::Fork { n, every, .. } => {
+                        part.every |= *every;
+                        Some(*n)
+                    }
                     Event::Check(..) => None,
                 })
                 .collect();
@@ -386,7 +518,7 @@ impl<'s> Symbolic<'s> {
                 .collect();
             loop {
                 match cur.pop() {
-                    None => return Ok(out),
+                    None => return Ok(part),
                     Some(x) if x + 1 < ns[cur.len()] => {
                         cur.push(x + 1);
                         break;
@@ -654,31 +786,48 @@ pub fn port_fields() -> Vec<Field> {
 }
 
 impl Reach {
-    /// Source, destination and port of every connection that works for some source port.
-    pub fn some(&self, s: &Bdds) -> SpaceResult<Set> {
-        let mut any = s.empty();
-        for w in &self.walks {
-            any = s.or(&any, &w.pass)?;
-        }
-        s.exists(&any, &port_fields())
+    fn walks(&self) -> impl Iterator<Item = &WalkSet> {
+        self.parts.iter().flat_map(|p| p.walks.iter())
     }
 
-    /// … for every source port the client (and any translator) may pick.
+    /// Source, destination and port of every connection that works for some source port.
+    pub fn some(&self, s: &Bdds) -> SpaceResult<Set> {
+        self.some_where(s, |_| true)
+    }
+
+    /// … for every source port the client (and any translator) may pick — and, through a
+    /// load balancer, on every target path.
     pub fn all(&self, s: &Bdds) -> SpaceResult<Set> {
-        let mut any = s.empty();
-        for w in &self.walks {
-            any = s.or(&any, &w.pass)?;
+        let mut acc = s.empty();
+        for part in &self.parts {
+            let mut pass = if part.every { s.full() } else { s.empty() };
+            for w in &part.walks {
+                pass = if part.every {
+                    s.and(&pass, &w.pass)?
+                } else {
+                    s.or(&pass, &w.pass)?
+                };
+            }
+            if part.walks.is_empty() {
+                continue;
+            }
+            // ∀ ports: domain → pass
+            let imp = s.or(&s.not(&self.domain)?, &pass)?;
+            let all = s.forall(&imp, &port_fields())?;
+            acc = s.or(&acc, &all)?;
         }
-        // ∀ ports: domain → pass
-        let imp = s.or(&s.not(&self.domain)?, &any)?;
-        let all = s.forall(&imp, &port_fields())?;
-        s.and(&all, &self.scope)
+        if s.is_empty(&acc) {
+            return Ok(acc);
+        }
+        let acc = s.and(&acc, &self.scope.0)?;
+        let acc = s.and(&acc, &self.scope.1)?;
+        s.and(&acc, &self.scope.2)
     }
 
     /// `some`, restricted to the walks `keep` accepts (by the gateways they cross).
     pub fn some_where(&self, s: &Bdds, keep: impl Fn(&[String]) -> bool) -> SpaceResult<Set> {
         let mut any = s.empty();
-        for w in self.walks.iter().filter(|w| keep(&w.via)) {
+        for w in self.walks().filter(|w| keep(&w.via)) {
             any = s.or(&any, &w.pass)?;
         }
         s.exists(&any, &port_fields())

@@ -174,6 +174,9 @@ pub(crate) enum Event {
     Fork {
         dir: Direction,
         n: usize,
+        /// Every alternative is taken (load-balancer targets: the connection is `reachable`
+        /// only when all work); otherwise the first that works is (transit-gateway zones).
+        every: bool,
     },
 }
 
@@ -1950,6 +1953,7 @@ impl<'a> Walker<'a> {
                 c.events.push(Event::Fork {
                     dir: self.dir,
                     n: candidates.len(),
+                    every: false,
                 });
                 chosen
             };

@@ -223,7 +223,7 @@ fn symbolic_and_concrete_agree_on_random_packets() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let mut snaps: Vec<(String, Snapshot)> = Vec::new();
-    for ex in ["seed", "seed-fixed"] {
+    for ex in ["seed", "seed-fixed", "lb"] {
         snaps.push((ex.into(), load(&root().join("examples").join(ex)).unwrap()));
     }
     let dir = std::env::temp_dir().join(format!("pinhole-agree-synth-{}", std::process::id()));

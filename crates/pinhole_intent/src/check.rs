@@ -584,14 +584,19 @@ impl<'s> Checker<'s> {
                 let ranges = flow.services.ranges(proto);
                 let lo = ranges.iter().map(|r| r.0).min().unwrap_or(0);
                 let hi = ranges.iter().map(|r| r.1).max().unwrap_or(0);
-                let reach = self.sym.reach(&s.side, &d.side, proto, (lo, hi))?;
+                let reach = match keep {
+                    Keep::All => self.sym.reach(&s.side, &d.side, proto, (lo, hi))?,
+                    Keep::NotVia(nats) => {
+                        self.sym
+                            .reach_where(&s.side, &d.side, proto, (lo, hi), &|via| {
+                                !via_allowed(via, nats)
+                            })?
+                    }
+                };
                 acc.pairs += 1;
                 note_stops(&reach, acc);
                 let sp = &self.sym.space;
-                let some = match keep {
-                    Keep::All => reach.some(sp)?,
-                    Keep::NotVia(nats) => reach.some_where(sp, |via| !via_allowed(via, nats))?,
-                };
+                let some = reach.some(sp)?;
                 if sp.is_empty(&some) {
                     continue;
                 }

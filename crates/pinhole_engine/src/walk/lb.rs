@@ -462,6 +462,7 @@ impl<'a> Walker<'a> {
                 c.events.push(Event::Fork {
                     dir: self.dir,
                     n: plans.len(),
+                    every: true,
                 });
                 c.choices.get(k).copied().unwrap_or(0)
             };
@@ -1056,7 +1057,7 @@ mod tests {
             .events
             .iter()
             .filter_map(|e| match e {
-                Event::Fork { dir, n } => Some((*dir, *n)),
+                Event::Fork { dir, n, .. } => Some((*dir, *n)),
                 _ => None,
             })
             .collect();
