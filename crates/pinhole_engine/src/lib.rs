@@ -20,5 +20,6 @@ mod trace;
 mod walk;
 
 pub use question::{Endpoint, Question, QuestionError, resolve_endpoint};
+pub use route::{lookup as route_lookup, route_label};
 pub use trace::{DecidedBy, Direction, Hop, Partial, PortCut, Trace, Verdict};
 pub use walk::{Options, trace};

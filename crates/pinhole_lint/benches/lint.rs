@@ -1,0 +1,4 @@
+//! Lint throughput. `cargo bench -p pinhole_lint`.
+fn main() {
+    divan::main();
+}

@@ -1,0 +1,353 @@
+//! Network ACL rules: evaluated by ascending rule number, first match, in IPv4 and IPv6, never
+//! reporting the built-in `*` entries.
+
+pub mod all_traffic_open_to_internet;
+pub mod ephemeral_range_too_narrow;
+pub mod management_port_open_to_internet;
+pub mod return_path_missing;
+pub mod rule_shadowed;
+pub mod subnet_nacl_denies_all;
+
+use crate::Context;
+use crate::context::{acl_allowed_ports, acl_first_match};
+use crate::space::{self, Family, Span};
+use ipnet::IpNet;
+use pinhole_model::*;
+use std::net::IpAddr;
+
+/// Whether every packet `e` matches is matched by an earlier entry of `entries` (user entries
+/// before it). Returns the earlier entries that do the matching, when it is.
+pub fn shadowed_by(entries: &[AclEntry], ix: usize) -> Option<Vec<&AclEntry>> {
+    let e = entries.get(ix)?;
+    if e.is_default_deny() {
+        return None;
+    }
+    let earlier: Vec<&AclEntry> = entries[..ix]
+        .iter()
+        .filter(|o| !o.is_default_deny())
+        .filter(|o| Family::of_net(&o.cidr) == Family::of_net(&e.cidr))
+        .collect();
+    if earlier.is_empty() {
+        return None;
+    }
+    // Protocol atoms: the entry's protocol, or every protocol earlier entries name plus one
+    // they do not.
+    let protos: Vec<u8> = match e.protocol {
+        Protocol::Num(p) => vec![p],
+        Protocol::All => {
+            let mut v: Vec<u8> = earlier
+                .iter()
+                .filter_map(|o| match o.protocol {
+                    Protocol::Num(p) => Some(p),
+                    Protocol::All => None,
+                })
+                .collect();
+            let other = (0..=255u8).rev().find(|p| !v.contains(p))?;
+            v.push(other);
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    };
+    let fam = Family::of_net(&e.cidr);
+    let mut used: Vec<&AclEntry> = Vec::new();
+    for p in protos {
+        let rel: Vec<&AclEntry> = earlier
+            .iter()
+            .copied()
+            .filter(|o| o.protocol.matches(p))
+            .collect();
+        let nets: Vec<IpNet> = rel.iter().map(|o| o.cidr).collect();
+        let addr_atoms = space::atoms_within(fam, space::span(&e.cidr), &nets);
+        let ported = p == Protocol::TCP || p == Protocol::UDP;
+        let icmp = p == Protocol::ICMP || p == Protocol::ICMPV6;
+        let (plo, phi) = match (e.protocol, e.ports) {
+            (Protocol::Num(_), Some(r)) if ported => r,
+            _ => (0, 65535),
+        };
+        let mut port_cuts: Vec<u32> = vec![u32::from(plo)];
+        if ported {
+            for o in &rel {
+                if let (Protocol::Num(_), Some((a, b))) = (o.protocol, o.ports) {
+                    for c in [u32::from(a), u32::from(b) + 1] {
+                        if c > u32::from(plo) && c <= u32::from(phi) {
+                            port_cuts.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        port_cuts.sort_unstable();
+        port_cuts.dedup();
+        for &(alo, _) in &addr_atoms {
+            let a = space::addr(fam, alo);
+            for &pc in &port_cuts {
+                let port = u16::try_from(pc).unwrap_or(u16::MAX);
+                let hit = rel.iter().copied().find(|o| {
+                    o.cidr.contains(&a)
+                        && (!ported
+                            || match (o.protocol, o.ports) {
+                                (Protocol::Num(_), Some((x, y))) => x <= port && port <= y,
+                                _ => true,
+                            })
+                        && (!icmp || icmp_covers(o, e))
+                });
+                match hit {
+                    Some(o) => {
+                        if !used.iter().any(|u| u.rule_number == o.rule_number) {
+                            used.push(o);
+                        }
+                    }
+                    None => return None,
+                }
+            }
+        }
+    }
+    used.sort_by_key(|u| u.rule_number);
+    Some(used)
+}
+
+/// Whether ICMP entry `o` matches every ICMP message `e` matches.
+fn icmp_covers(o: &AclEntry, e: &AclEntry) -> bool {
+    match (o.protocol, o.icmp, e.icmp) {
+        (Protocol::All, _, _) | (_, None, _) => true,
+        (_, Some((-1, _)), _) => true,
+        (_, Some(_), None) => false,
+        (_, Some((ot, oc)), Some((et, ec))) => ot == et && (oc == -1 || oc == ec),
+    }
+}
+
+/// The representative addresses of the partition of `within` by every CIDR of both directions of
+/// a NACL: each stands for addresses all of the NACL's entries treat alike.
+pub fn atoms_of(acl: &NetworkAcl, within: &IpNet) -> Vec<(IpAddr, Span)> {
+    let fam = Family::of_net(within);
+    let mut nets: Vec<IpNet> = acl
+        .inbound
+        .iter()
+        .chain(&acl.outbound)
+        .map(|e| e.cidr)
+        .collect();
+    nets.extend(space::non_internet_nets(fam));
+    space::atoms_within(fam, space::span(within), &nets)
+        .into_iter()
+        .map(|s| {
+            let rep = space::representative(fam, s, &|_| false).unwrap_or(space::addr(fam, s.0));
+            (rep, s)
+        })
+        .filter(|(rep, _)| can_be_peer(*rep))
+        .collect()
+}
+
+/// An address a host could have: internet, private or shared (not loopback, link-local,
+/// multicast or `0.0.0.0/8`).
+fn can_be_peer(a: IpAddr) -> bool {
+    match a {
+        IpAddr::V4(_) => is_internet(a) || is_rfc1918(a) || is_rfc6598(a),
+        IpAddr::V6(v6) => is_internet(a) || (v6.segments()[0] & 0xfe00) == 0xfc00,
+    }
+}
+
+/// Whether inbound TCP `port` is admitted from every internet address of family `fam`, after
+/// first match, with at least one entry naming the port (not an all-traffic entry); with the
+/// entries that admit it.
+pub fn open_to_internet(
+    acl: &NetworkAcl,
+    proto: u8,
+    port: u16,
+    fam: Family,
+) -> Option<Vec<String>> {
+    let nets: Vec<IpNet> = acl.inbound.iter().map(|e| e.cidr).collect();
+    let atoms = space::internet_atoms(fam, &nets);
+    if atoms.is_empty() {
+        return None;
+    }
+    let mut labels = Vec::new();
+    let mut named = false;
+    for (lo, _) in atoms {
+        let a = space::addr(fam, lo);
+        let e = acl_first_match(&acl.inbound, proto, a, port)?;
+        if e.action != RuleAction::Allow {
+            return None;
+        }
+        named |= e.protocol != Protocol::All && e.ports.is_some_and(|(a, b)| (a, b) != (0, 65535));
+        let l = e.label(false);
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
+    named.then_some(labels)
+}
+
+/// A client population: its source-port range and who it is, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clients {
+    pub range: (u16, u16),
+    pub who: String,
+}
+
+/// A return-path problem of one request-admitting NACL entry.
+#[derive(Clone, Debug)]
+pub struct ReturnGap {
+    pub acl: AclIx,
+    /// The request entry, by direction: `true` when it is outbound (clients in the subnets).
+    pub egress: bool,
+    pub entry: String,
+    pub clients: Clients,
+    /// A representative server address that shows the gap.
+    pub peer: IpAddr,
+    /// Reply ports that pass; empty when none do.
+    pub allowed: PortSet,
+    /// The reverse-direction entries that drop the rest.
+    pub dropped_by: Vec<String>,
+}
+
+/// Request entries of every NACL in use whose replies cannot come back through the same NACL
+/// on the clients' whole ephemeral range.
+///
+/// A request entry is an ALLOW for TCP or UDP on a service port or a short range (under 1,024
+/// ports; wider ranges are themselves reply rules). Clients are, for an outbound entry, the
+/// interfaces of the subnets using the NACL (a NAT gateway, Lambda and load balancers pick from
+/// 1024-65535, Linux 32768-60999, Windows 49152-65535); for an inbound entry, internet hosts
+/// (1024-65535) or the interfaces of the VPC at those addresses.
+pub fn return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
+    let snap = cx.snap;
+    let mut out = Vec::new();
+    for (ai, acl) in snap.network_acls.iter().enumerate() {
+        let subnets = &cx.acl_subnets[ai];
+        if subnets.is_empty() {
+            continue;
+        }
+        let inside: Vec<IpNet> = subnets
+            .iter()
+            .flat_map(|&s| snap.subnet(s).cidrs.iter().copied())
+            .collect();
+        let local_clients = clients_of(
+            cx,
+            subnets
+                .iter()
+                .flat_map(|&s| cx.subnet_enis[s.ix()].iter().copied()),
+        );
+        for egress in [true, false] {
+            let (fwd, rev) = if egress {
+                (&acl.outbound, &acl.inbound)
+            } else {
+                (&acl.inbound, &acl.outbound)
+            };
+            for e in fwd.iter() {
+                let proto = match e.protocol {
+                    Protocol::Num(p @ (6 | 17)) => p,
+                    _ => continue,
+                };
+                let Some((a, b)) = e.ports else { continue };
+                if e.action != RuleAction::Allow || b - a >= 1024 {
+                    continue;
+                }
+                for (peer, span) in atoms_of(acl, &e.cidr) {
+                    // Only where this entry decides, and only for traffic that leaves the subnets.
+                    if acl_first_match(fwd, proto, peer, a).map(|f| f.rule_number)
+                        != Some(e.rule_number)
+                    {
+                        continue;
+                    }
+                    if inside.iter().any(|n| {
+                        n.contains(&peer) && n.contains(&space::addr(Family::of_net(n), span.1))
+                    }) {
+                        continue;
+                    }
+                    let clients = if egress {
+                        local_clients.clone()
+                    } else if pinhole_model::is_internet(peer) {
+                        vec![Clients {
+                            range: (1024, 65535),
+                            who: "internet hosts".into(),
+                        }]
+                    } else {
+                        remote_clients(cx, acl.vpc, peer, span)
+                    };
+                    for c in clients {
+                        let want = PortSet::range(c.range.0, c.range.1);
+                        let (allowed, decided) = acl_allowed_ports(rev, proto, peer, &want);
+                        if allowed == want {
+                            continue;
+                        }
+                        let dropped_by = decided
+                            .iter()
+                            .filter(|d| d.1 == RuleAction::Deny)
+                            .filter_map(|d| rev.iter().find(|x| x.rule_number == d.0))
+                            .map(|x| x.label(!egress))
+                            .collect::<Vec<_>>();
+                        out.push(ReturnGap {
+                            acl: AclIx::from_usize(ai),
+                            egress,
+                            entry: e.label(egress),
+                            clients: c,
+                            peer,
+                            allowed: allowed.clone(),
+                            dropped_by,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The client populations among `enis`, by source-port range; Linux instances when none.
+fn clients_of(cx: &Context<'_>, enis: impl Iterator<Item = EniIx>) -> Vec<Clients> {
+    let mut by_range: std::collections::BTreeMap<(u16, u16), Vec<String>> = Default::default();
+    for e in enis {
+        let eni = cx.snap.eni(e);
+        let who = match &eni.kind {
+            EniKind::NatGateway => "NAT gateway",
+            EniKind::Lambda => "Lambda",
+            EniKind::LoadBalancer => "load balancer",
+            EniKind::Instance => {
+                if cx.client_ports(e) == (49152, 65535) {
+                    "Windows instances"
+                } else {
+                    "Linux instances"
+                }
+            }
+            EniKind::Rds => "RDS",
+            _ => "other interfaces",
+        };
+        let v = by_range.entry(cx.client_ports(e)).or_default();
+        if !v.iter().any(|w| w == who) {
+            v.push(who.to_string());
+        }
+    }
+    if by_range.is_empty() {
+        return vec![Clients {
+            range: (32768, 60999),
+            who: "Linux instances (assumed)".into(),
+        }];
+    }
+    by_range
+        .into_iter()
+        .map(|(range, who)| Clients {
+            range,
+            who: who.join(", "),
+        })
+        .collect()
+}
+
+/// Clients at `span` inside the NACL's VPC: the interfaces there, or Linux instances.
+fn remote_clients(cx: &Context<'_>, vpc: VpcIx, peer: IpAddr, span: Span) -> Vec<Clients> {
+    let fam = Family::of_addr(peer);
+    let enis = cx
+        .snap
+        .vpc(vpc)
+        .subnets
+        .iter()
+        .flat_map(|&s| cx.subnet_enis[s.ix()].iter().copied())
+        .filter(|&e| {
+            cx.snap.eni(e).private_ips.iter().any(|p| {
+                Family::of_addr(p.addr) == fam && {
+                    let v = space::int(p.addr);
+                    span.0 <= v && v <= span.1
+                }
+            })
+        });
+    clients_of(cx, enis)
+}
