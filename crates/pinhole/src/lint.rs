@@ -63,6 +63,9 @@ pub fn run(
             serde_json::to_string_pretty(&v).map_err(|e| format!("error: {e}"))? + "\n"
         }
         LintFormat::Sarif => {
+            for f in &findings {
+                lines.line_of(f);
+            }
             let root = lines.root_uri();
             let log = pinhole_lint::sarif::log(
                 &findings,
@@ -155,8 +158,13 @@ struct LineFinder {
 
 impl LineFinder {
     fn new(snapshot: &Path) -> Self {
+        // The directory file labels are relative to, as ingest chooses it.
         let root = if snapshot.is_dir() {
-            snapshot.to_path_buf()
+            ["aws_configs", "account-data"]
+                .iter()
+                .map(|d| snapshot.join(d))
+                .find(|p| p.is_dir())
+                .unwrap_or_else(|| snapshot.to_path_buf())
         } else {
             snapshot.parent().map(Path::to_path_buf).unwrap_or_default()
         };
