@@ -169,7 +169,9 @@ pub fn open_to_internet(
         if e.action != RuleAction::Allow {
             return None;
         }
-        named |= e.protocol != Protocol::All && e.ports.is_some_and(|(a, b)| (a, b) != (0, 65535));
+        // An entry naming the port or a short range; a wide range (1024-65535) is the
+        // ephemeral reply entry every NACL needs, not an opening of this service.
+        named |= e.protocol != Protocol::All && e.ports.is_some_and(|(a, b)| b - a < 1024);
         let l = e.label(false);
         if !labels.contains(&l) {
             labels.push(l);

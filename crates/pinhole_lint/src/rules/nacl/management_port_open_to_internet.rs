@@ -9,8 +9,9 @@ rule! {
     /// internet address through an entry naming the port, evaluated as AWS does: by ascending
     /// rule number, first match wins, IPv4 and IPv6 separately. A deny numbered before the
     /// allow closes the port; one numbered after it does not (see `NACL003`). Ports opened only
-    /// by an all-traffic entry are `NACL002`'s, which Prowler and Checkov would also report
-    /// here.
+    /// by an all-traffic entry are `NACL002`'s, and ports inside a wide reply range
+    /// (`1024-65535`, which every NACL needs for replies) are not reported; Prowler and Checkov
+    /// would report both here.
     ///
     /// ## Why it matters
     /// The NACL is the subnet's coarse guard; leaving management ports open there leaves the
