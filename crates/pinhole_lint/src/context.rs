@@ -341,3 +341,6 @@ pub const DATA_PORTS: &[u16] = &[
 pub const RISKY_PORTS: &[u16] = &[
     20, 21, 23, 25, 110, 135, 143, 445, 2375, 2376, 3000, 4333, 5000, 5500, 8080, 8088,
 ];
+
+/// UDP services reported with the risky ports (DNS, SMB over UDP).
+pub const RISKY_UDP_PORTS: &[u16] = &[53, 445];

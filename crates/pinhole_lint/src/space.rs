@@ -184,6 +184,39 @@ pub fn internet_atoms<'a>(f: Family, nets: impl IntoIterator<Item = &'a IpNet>) 
     out
 }
 
+/// The CIDRs that exactly cover a span, in address order.
+pub fn cidrs_of(f: Family, s: Span) -> Vec<IpNet> {
+    let bits: u32 = match f {
+        Family::V4 => 32,
+        Family::V6 => 128,
+    };
+    let mut out = Vec::new();
+    let (mut lo, hi) = s;
+    loop {
+        // The largest aligned block of 2^k addresses starting at `lo` that ends by `hi`.
+        let mut k = if lo == 0 {
+            bits
+        } else {
+            lo.trailing_zeros().min(bits)
+        };
+        let fits = |k: u32| match 1u128.checked_shl(k) {
+            Some(size) => lo.saturating_add(size - 1) <= hi,
+            None => lo == 0 && hi == u128::MAX,
+        };
+        while k > 0 && !fits(k) {
+            k -= 1;
+        }
+        let prefix = u8::try_from(bits - k).unwrap_or(0);
+        if let Ok(n) = IpNet::new(addr(f, lo), prefix) {
+            out.push(n);
+        }
+        match 1u128.checked_shl(k).and_then(|size| lo.checked_add(size)) {
+            Some(next) if next <= hi => lo = next,
+            _ => return out,
+        }
+    }
+}
+
 /// The partition of `within` (family `f`) induced by the boundaries of `nets`.
 pub fn atoms_within<'a>(
     f: Family,
@@ -272,6 +305,23 @@ mod tests {
         ));
         // Private space is not the internet.
         assert!(internet_part(Family::V4, &[n("10.0.0.0/8")]).is_empty());
+    }
+
+    #[test]
+    fn spans_as_cidrs() {
+        let c = cidrs_of(Family::V4, span(&n("10.0.0.0/24")));
+        assert_eq!(c, vec![n("10.0.0.0/24")]);
+        let s = (span(&n("10.0.0.4/32")).0, span(&n("10.0.0.11/32")).0);
+        let c: Vec<String> = cidrs_of(Family::V4, s)
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        assert_eq!(c, ["10.0.0.4/30", "10.0.0.8/30"]);
+        assert_eq!(
+            cidrs_of(Family::V4, (0, u128::from(u32::MAX))),
+            vec![n("0.0.0.0/0")]
+        );
+        assert_eq!(cidrs_of(Family::V6, (0, u128::MAX)), vec![n("::/0")]);
     }
 
     #[test]

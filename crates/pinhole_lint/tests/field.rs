@@ -209,3 +209,60 @@ fn every_field_case_gets_its_lint_and_nothing_spurious() {
     }
     assert!(problems.is_empty(), "field cases:\n{}", problems.join("\n"));
 }
+
+/// The labs' probes from the internet (source 8.8.8.8, nmap from outside) on administration
+/// ports: `EXP001` must report exactly the destinations observed open.
+#[test]
+fn exposure_agrees_with_the_labs_internet_probes() {
+    let Some(field) = cases() else {
+        say!("skipped: ../shared/cases not present (set PINHOLE_CASES to run the lab probes)");
+        return;
+    };
+    let labs = field.join("../labs");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&labs)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join("probes.jsonl").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    for lab in dirs {
+        let snap = pinhole_ingest::load_path(&lab.join("aws_configs")).unwrap();
+        let sel = Selection::parse(Some("EXP001"), None).unwrap();
+        let findings = pinhole_lint::lint(&snap, &sel);
+        let text = std::fs::read_to_string(lab.join("probes.jsonl")).unwrap();
+        for line in text.lines() {
+            let Ok(p) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let port = p["port"].as_u64().unwrap_or(0);
+            if p["src"] != "8.8.8.8" || p["proto"] != "tcp" || ![22, 3389].contains(&port) {
+                continue;
+            }
+            checked += 1;
+            let dst = p["dst"].as_str().unwrap_or("");
+            let needle = format!("tcp {port} ");
+            let found = findings.iter().any(|f| {
+                f.message.starts_with(&needle) && f.message.contains(&format!(" on {dst} "))
+            });
+            let open = p["expect"] == "reachable";
+            if found != open {
+                problems.push(format!(
+                    "{}: 8.8.8.8 -> {dst} tcp {port} observed {}, EXP001 {}",
+                    lab.display(),
+                    p["expect"],
+                    if found { "reports it" } else { "does not" }
+                ));
+            }
+        }
+    }
+    say!(
+        "EXP001 vs the labs' internet probes: {checked} probes checked, {} disagreements",
+        problems.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

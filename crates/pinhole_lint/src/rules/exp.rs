@@ -26,8 +26,56 @@ pub struct Exposure {
     pub dst: IpAddr,
     pub proto: u8,
     pub port: u16,
+    /// The witness: one source the connection works from, and its trace.
     pub src: IpAddr,
     pub trace: Trace,
+    /// Every internet source the connection works from (sorted, disjoint).
+    pub reach: Vec<space::Span>,
+    /// Whether `reach` is the whole internet of the family.
+    pub everyone: bool,
+}
+
+impl Exposure {
+    /// `every internet address`, or the ranges (up to four) it is reachable from.
+    pub fn sources(&self) -> String {
+        if self.everyone {
+            return "every internet address".to_string();
+        }
+        let fam = Family::of_addr(self.dst);
+        let nets: Vec<String> = self
+            .reach
+            .iter()
+            .flat_map(|&s| space::cidrs_of(fam, s))
+            .map(|n| n.to_string())
+            .collect();
+        if nets.len() > 4 {
+            format!(
+                "{} and {} more ranges",
+                nets[..4].join(", "),
+                nets.len() - 4
+            )
+        } else {
+            nets.join(", ")
+        }
+    }
+
+    /// The severity for this reach: the rule's own for the whole internet or more than a
+    /// /16 of it, two steps lower for narrower ranges (an admin's office, a partner).
+    pub fn graded(&self, full: crate::Severity) -> crate::Severity {
+        use crate::Severity::*;
+        let wide: u128 = match Family::of_addr(self.dst) {
+            Family::V4 => 1 << 16,
+            Family::V6 => 1 << 80,
+        };
+        if self.everyone || space::size(&self.reach) > wide {
+            return full;
+        }
+        match full {
+            Critical => Medium,
+            High => Low,
+            _ => Info,
+        }
+    }
 }
 
 /// The internet-facing destination addresses of an interface: its public IPv4 addresses and
@@ -107,6 +155,8 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
                 continue;
             }
             let nets: Vec<IpNet> = sg_nets.iter().chain(&context_nets).copied().collect();
+            let mut reach: Vec<space::Span> = Vec::new();
+            let mut witness: Option<(IpAddr, Question)> = None;
             for atom in space::internet_atoms(fam, &nets) {
                 let Some(src) = space::representative(fam, atom, &avoid) else {
                     continue;
@@ -122,15 +172,22 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
                 };
                 let t = trace(snap, &q, &fast);
                 if matches!(t.verdict, Verdict::Reachable | Verdict::Partial) {
-                    out.push(Exposure {
-                        dst,
-                        proto,
-                        port,
-                        src,
-                        trace: trace(snap, &q, &Options::default()),
-                    });
-                    break;
+                    reach.push(atom);
+                    witness.get_or_insert((src, q));
                 }
+            }
+            if let Some((src, q)) = witness {
+                let reach = space::union(reach);
+                let everyone = space::minus(&space::internet(fam), &reach).is_empty();
+                out.push(Exposure {
+                    dst,
+                    proto,
+                    port,
+                    src,
+                    trace: trace(snap, &q, &Options::default()),
+                    reach,
+                    everyone,
+                });
             }
         }
     }

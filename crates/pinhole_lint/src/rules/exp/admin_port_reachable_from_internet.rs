@@ -12,7 +12,10 @@ rule! {
     ///
     /// Every internet source the configuration distinguishes is tried (one address per atom of
     /// the partition the rules' CIDRs induce), so an admin range carved out of a deny is found
-    /// too. The finding carries the trace.
+    /// too, and the finding says from which ranges the port is reachable. Critical when that is
+    /// the whole internet or more than a /16 of it; medium when only narrower ranges (an
+    /// office, a bastion's address) reach it; high when only some client ports work
+    /// (a partial verdict). The finding carries the trace.
     ///
     /// ## Why it matters
     /// This is the exposure that matters, not a rule pattern: `SG001` flags the group; this
@@ -43,13 +46,15 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             let f = out.add(
                 cx.eni_subject(e),
                 format!(
-                    "tcp {} on {} is reachable from the internet (e.g. from {})",
+                    "tcp {} on {} is reachable from {} (e.g. from {})",
                     port_label(x.port),
                     x.dst,
+                    x.sources(),
                     x.src
                 ),
             );
-            if x.trace.verdict == Verdict::Partial {
+            f.at_severity(x.graded(crate::Severity::Critical));
+            if x.trace.verdict == Verdict::Partial && f.severity == Severity::Critical {
                 f.at_severity(Severity::High);
             }
             for l in evidence(&x) {

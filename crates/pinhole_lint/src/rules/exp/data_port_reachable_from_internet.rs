@@ -54,12 +54,14 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             let f = out.add(
                 cx.eni_subject(e),
                 format!(
-                    "{what}: tcp {} on {} is reachable from the internet (e.g. from {})",
+                    "{what}: tcp {} on {} is reachable from {} (e.g. from {})",
                     port_label(x.port),
                     x.dst,
+                    x.sources(),
                     x.src
                 ),
             );
+            f.at_severity(x.graded(crate::Severity::Critical));
             for l in evidence(&x) {
                 f.because(l);
             }

@@ -34,12 +34,14 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             let f = out.add(
                 cx.eni_subject(e),
                 format!(
-                    "tcp {} on {} is reachable from the internet (e.g. from {})",
+                    "tcp {} on {} is reachable from {} (e.g. from {})",
                     port_label(x.port),
                     x.dst,
+                    x.sources(),
                     x.src
                 ),
             );
+            f.at_severity(x.graded(crate::Severity::High));
             for l in evidence(&x) {
                 f.because(l);
             }

@@ -1,8 +1,9 @@
 use crate::{Context, Sink, Subject, rule};
 
 rule! {
-    /// A public IPv4 address the snapshot knows as the account's (an Elastic IP) that no live
-    /// interface holds.
+    /// An Elastic IP allocation (from `describe-addresses`) that no live interface holds.
+    /// Addresses the snapshot only knows from deleted resources (a deleted NAT gateway's) are
+    /// not reported: they were most likely released with it.
     ///
     /// ## Why it matters
     /// Idle Elastic IPs cost money, and a DNS record still pointing at one is a takeover
@@ -28,7 +29,10 @@ rule! {
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     let mut dead: Vec<_> = cx.snap.index.dead_public_ip.iter().collect();
     dead.sort();
-    for (ip, what) in dead {
+    for (ip, what) in dead
+        .into_iter()
+        .filter(|(_, w)| w.starts_with("Elastic IP"))
+    {
         out.add(
             Subject::new("elastic-ip", &ip.to_string()),
             format!("not held by any live interface: {what}"),

@@ -11,7 +11,9 @@ rule! {
     ///
     /// Routes are compared by longest-prefix match for every pair of subnets, so a table that
     /// sends the peer's range to a NAT gateway's `0.0.0.0/0` is caught as well as one with no
-    /// route at all. The security-group condition keeps the finding to flows someone meant.
+    /// route at all. The security-group condition (a rule naming private addresses of the
+    /// first subnet; rules open to the internet do not count) keeps the finding to flows
+    /// someone meant.
     ///
     /// ## Why it matters
     /// Requests arrive; the replies follow the other table's default route and die. Both
@@ -73,8 +75,15 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
                         snap.eni(e).groups.iter().find_map(|&g| {
                             let sg = snap.sg(g);
                             sg.ingress.iter().find_map(|r| {
+                                // A rule naming private addresses of the source subnet; a
+                                // rule open to the internet shows no intent about the peer.
                                 let hit = cx.peer_cidrs(&r.peer).iter().any(|c| {
-                                    c.contains(&net_a.network()) || net_a.contains(&c.network())
+                                    (c.contains(&net_a.network()) || net_a.contains(&c.network()))
+                                        && crate::space::internet_part(
+                                            crate::space::Family::of_net(c),
+                                            [c],
+                                        )
+                                        .is_empty()
                                 });
                                 hit.then(|| format!("{} admits `{}`", sg.id, r.label(true)))
                             })

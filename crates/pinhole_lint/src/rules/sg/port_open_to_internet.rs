@@ -1,5 +1,5 @@
 use super::{families, is_all_traffic, rule_labels, world_open};
-use crate::context::{ADMIN_PORTS, DATA_PORTS, RISKY_PORTS};
+use crate::context::{ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, RISKY_UDP_PORTS};
 use crate::{Context, Sink, rule};
 use pinhole_model::{EniKind, Protocol, SgIx};
 
@@ -58,11 +58,15 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             if a == b && (a == 80 || a == 443) {
                 continue;
             }
-            if a == b
-                && [ADMIN_PORTS, DATA_PORTS, RISKY_PORTS]
+            // Ports the other rules name are theirs.
+            let named = if proto == Protocol::UDP {
+                RISKY_UDP_PORTS.contains(&a)
+            } else {
+                [ADMIN_PORTS, DATA_PORTS, RISKY_PORTS]
                     .iter()
                     .any(|l| l.contains(&a))
-            {
+            };
+            if a == b && named {
                 continue;
             }
             if seen.contains(&(proto, a, b)) {

@@ -1,5 +1,5 @@
 use super::{families, rule_labels, world_open};
-use crate::context::{RISKY_PORTS, port_label};
+use crate::context::{RISKY_PORTS, RISKY_UDP_PORTS, port_label};
 use crate::{Context, Sink, rule};
 use pinhole_model::{Protocol, SgIx};
 
@@ -33,10 +33,9 @@ rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
-    let udp: &[u16] = &[53, 445];
     for (i, sg) in cx.snap.security_groups.iter().enumerate() {
         let tcp = RISKY_PORTS.iter().map(|&p| (Protocol::TCP, p));
-        for (proto, port) in tcp.chain(udp.iter().map(|&p| (Protocol::UDP, p))) {
+        for (proto, port) in tcp.chain(RISKY_UDP_PORTS.iter().map(|&p| (Protocol::UDP, p))) {
             let open = world_open(cx, sg, proto, port, true);
             if open.is_empty() {
                 continue;
