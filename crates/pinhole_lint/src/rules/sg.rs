@@ -65,6 +65,48 @@ pub fn world_open(
     out
 }
 
+/// Report the ports of `ports` the group opens to every internet address: one finding per
+/// address family, listing the ports, with the rules that open them as evidence.
+pub fn report_open_ports(
+    cx: &Context<'_>,
+    out: &mut crate::Sink<'_>,
+    ix: pinhole_model::SgIx,
+    ports: &[(u8, u16)],
+    explicit_only: bool,
+) {
+    let sg = cx.snap.sg(ix);
+    for fam in [Family::V4, Family::V6] {
+        let mut names = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        for &(proto, port) in ports {
+            let open = world_open(cx, sg, proto, port, explicit_only);
+            let Some((_, l)) = open.into_iter().find(|(f, _)| *f == fam) else {
+                continue;
+            };
+            names.push(format!(
+                "{} {}",
+                pinhole_model::proto_name(proto),
+                crate::context::port_label(port)
+            ));
+            labels.extend(l);
+        }
+        if names.is_empty() {
+            continue;
+        }
+        let f = out.add(
+            cx.sg_subject(ix),
+            format!(
+                "inbound {} open to every {} internet address",
+                names.join(", "),
+                families(&[(fam, Vec::new())])
+            ),
+        );
+        for l in rule_labels(&[(fam, labels)]) {
+            f.because(l);
+        }
+    }
+}
+
 /// A rule for every protocol, or every port of TCP or UDP.
 pub fn is_all_traffic(r: &SgRule) -> bool {
     r.protocol == Protocol::All || matches!(r.ports, Some((0, 65535)))

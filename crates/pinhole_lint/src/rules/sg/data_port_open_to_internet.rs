@@ -1,5 +1,5 @@
-use super::{families, rule_labels, world_open};
-use crate::context::{DATA_PORTS, port_label};
+use super::report_open_ports;
+use crate::context::DATA_PORTS;
 use crate::{Context, Sink, rule};
 use pinhole_model::{Protocol, SgIx};
 
@@ -29,23 +29,8 @@ rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
-    for (i, sg) in cx.snap.security_groups.iter().enumerate() {
-        for &port in DATA_PORTS {
-            let open = world_open(cx, sg, Protocol::TCP, port, true);
-            if open.is_empty() {
-                continue;
-            }
-            let f = out.add(
-                cx.sg_subject(SgIx::from_usize(i)),
-                format!(
-                    "inbound tcp {} is open to every {} internet address",
-                    port_label(port),
-                    families(&open)
-                ),
-            );
-            for l in rule_labels(&open) {
-                f.because(l);
-            }
-        }
+    let ports: Vec<(u8, u16)> = DATA_PORTS.iter().map(|&p| (Protocol::TCP, p)).collect();
+    for i in 0..cx.snap.security_groups.len() {
+        report_open_ports(cx, out, SgIx::from_usize(i), &ports, true);
     }
 }

@@ -7,6 +7,7 @@ rule! {
     /// A security group admits a TCP or UDP port or port range other than HTTP/HTTPS (and the
     /// ports `SG001`, `SG003` and `SG004` name) from every internet address.
     ///
+    /// The traceroute range (UDP 33434-33534) is not reported: it is opened on purpose.
     /// Groups whose only members are load balancer, VPC endpoint or API Gateway interfaces are
     /// exempt, as Prowler exempts them: those are meant to face their clients.
     ///
@@ -56,6 +57,10 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             }
             let (a, b) = r.ports.unwrap_or((0, 65535));
             if a == b && (a == 80 || a == 443) {
+                continue;
+            }
+            // The traceroute probe range, opened on purpose so that traceroute answers.
+            if proto == Protocol::UDP && (a, b) == (33434, 33534) {
                 continue;
             }
             // Ports the other rules name are theirs.

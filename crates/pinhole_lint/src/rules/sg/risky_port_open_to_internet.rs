@@ -1,5 +1,5 @@
-use super::{families, rule_labels, world_open};
-use crate::context::{RISKY_PORTS, RISKY_UDP_PORTS, port_label};
+use super::report_open_ports;
+use crate::context::{RISKY_PORTS, RISKY_UDP_PORTS};
 use crate::{Context, Sink, rule};
 use pinhole_model::{Protocol, SgIx};
 
@@ -33,25 +33,12 @@ rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
-    for (i, sg) in cx.snap.security_groups.iter().enumerate() {
-        let tcp = RISKY_PORTS.iter().map(|&p| (Protocol::TCP, p));
-        for (proto, port) in tcp.chain(RISKY_UDP_PORTS.iter().map(|&p| (Protocol::UDP, p))) {
-            let open = world_open(cx, sg, proto, port, true);
-            if open.is_empty() {
-                continue;
-            }
-            let f = out.add(
-                cx.sg_subject(SgIx::from_usize(i)),
-                format!(
-                    "inbound {} {} is open to every {} internet address",
-                    pinhole_model::proto_name(proto),
-                    port_label(port),
-                    families(&open)
-                ),
-            );
-            for l in rule_labels(&open) {
-                f.because(l);
-            }
-        }
+    let ports: Vec<(u8, u16)> = RISKY_PORTS
+        .iter()
+        .map(|&p| (Protocol::TCP, p))
+        .chain(RISKY_UDP_PORTS.iter().map(|&p| (Protocol::UDP, p)))
+        .collect();
+    for i in 0..cx.snap.security_groups.len() {
+        report_open_ports(cx, out, SgIx::from_usize(i), &ports, true);
     }
 }
