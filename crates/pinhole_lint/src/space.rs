@@ -245,7 +245,23 @@ pub fn atoms_within<'a>(
 /// A representative internet address of a span: its first internet address not in `avoid`
 /// (addresses that mean something else to the engine, such as public IPs of ENIs).
 pub fn representative(f: Family, s: Span, avoid: &dyn Fn(IpAddr) -> bool) -> Option<IpAddr> {
-    for (lo, hi) in intersect(&[s], &internet(f)) {
+    let mut spans = intersect(&[s], &internet(f));
+    // IPv6: global unicast (2000::/3) first, so a witness looks like a real host.
+    if f == Family::V6 {
+        let global = (0x2000u128 << 112, (0x4000u128 << 112) - 1);
+        spans.sort_by_key(|&(lo, hi)| !(lo <= global.1 && hi >= global.0));
+        spans = spans
+            .into_iter()
+            .map(|(lo, hi)| {
+                if lo < global.0 && hi >= global.0 {
+                    (global.0, hi)
+                } else {
+                    (lo, hi)
+                }
+            })
+            .collect();
+    }
+    for (lo, hi) in spans {
         let mut v = lo;
         for _ in 0..64 {
             if v > hi {

@@ -31,7 +31,8 @@ pub struct Exposure {
     pub trace: Trace,
     /// Every internet source the connection works from (sorted, disjoint).
     pub reach: Vec<space::Span>,
-    /// Whether `reach` is the whole internet of the family.
+    /// Whether `reach` is every internet source tried: the whole internet of the family, less
+    /// the snapshot's own VPC ranges.
     pub everyone: bool,
 }
 
@@ -156,11 +157,14 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
             }
             let nets: Vec<IpNet> = sg_nets.iter().chain(&context_nets).copied().collect();
             let mut reach: Vec<space::Span> = Vec::new();
+            // Atoms a source was tried from (not those inside the snapshot's own VPCs).
+            let mut tried: Vec<space::Span> = Vec::new();
             let mut witness: Option<(IpAddr, Question)> = None;
             for atom in space::internet_atoms(fam, &nets) {
                 let Some(src) = space::representative(fam, atom, &avoid) else {
                     continue;
                 };
+                tried.push(atom);
                 let q = Question {
                     src,
                     dst,
@@ -178,7 +182,7 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
             }
             if let Some((src, q)) = witness {
                 let reach = space::union(reach);
-                let everyone = space::minus(&space::internet(fam), &reach).is_empty();
+                let everyone = space::minus(&space::union(tried), &reach).is_empty();
                 out.push(Exposure {
                     dst,
                     proto,
