@@ -21,6 +21,11 @@ pub struct Context<'s> {
     pub sg_referenced: FxHashSet<String>,
     /// Accounts present in the snapshot.
     pub accounts: FxHashSet<String>,
+    /// Per security group: whether some ingress rule names internet addresses (CIDR or prefix
+    /// list). Groups without one cannot be open to the internet: most rules skip them at once.
+    pub sg_internet_ingress: Vec<bool>,
+    /// The NACL return-path analysis, shared by the two rules that report it.
+    pub(crate) return_gaps: std::cell::OnceCell<Vec<crate::rules::nacl::ReturnGap>>,
 }
 
 impl<'s> Context<'s> {
@@ -61,7 +66,7 @@ impl<'s> Context<'s> {
         for v in &snap.vpcs {
             accounts.insert(v.account.0.clone());
         }
-        Context {
+        let mut cx = Context {
             snap,
             subnet_enis,
             acl_subnets,
@@ -69,7 +74,22 @@ impl<'s> Context<'s> {
             sg_enis,
             sg_referenced,
             accounts,
-        }
+            sg_internet_ingress: Vec::new(),
+            return_gaps: std::cell::OnceCell::new(),
+        };
+        cx.sg_internet_ingress = snap
+            .security_groups
+            .iter()
+            .map(|g| {
+                g.ingress.iter().any(|r| {
+                    cx.peer_cidrs(&r.peer).iter().any(|n| {
+                        let f = crate::space::Family::of_net(n);
+                        !crate::space::internet_part(f, [n]).is_empty()
+                    })
+                })
+            })
+            .collect();
+        cx
     }
 
     // ----- subjects -----

@@ -211,7 +211,11 @@ pub struct ReturnGap {
 /// interfaces of the subnets using the NACL (a NAT gateway, Lambda and load balancers pick from
 /// 1024-65535, Linux 32768-60999, Windows 49152-65535); for an inbound entry, internet hosts
 /// (1024-65535) or the interfaces of the VPC at those addresses.
-pub fn return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
+pub fn return_gaps<'c>(cx: &'c Context<'_>) -> &'c [ReturnGap] {
+    cx.return_gaps.get_or_init(|| compute_return_gaps(cx))
+}
+
+fn compute_return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
     let snap = cx.snap;
     let mut out = Vec::new();
     for (ai, acl) in snap.network_acls.iter().enumerate() {

@@ -74,6 +74,9 @@ pub fn report_open_ports(
     ports: &[(u8, u16)],
     explicit_only: bool,
 ) {
+    if !cx.sg_internet_ingress.get(ix.ix()).copied().unwrap_or(true) {
+        return;
+    }
     let sg = cx.snap.sg(ix);
     for fam in [Family::V4, Family::V6] {
         let mut names = Vec::new();

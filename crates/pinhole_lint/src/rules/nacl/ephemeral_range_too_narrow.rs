@@ -25,7 +25,7 @@ rule! {
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     let mut seen = Vec::new();
-    for g in return_gaps(cx) {
+    for g in return_gaps(cx).iter().cloned() {
         if g.allowed.is_empty() {
             continue;
         }

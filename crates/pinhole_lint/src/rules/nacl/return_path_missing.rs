@@ -37,7 +37,7 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
         (pinhole_model::AclIx, String, bool),
         Vec<super::ReturnGap>,
     > = Default::default();
-    for g in return_gaps(cx) {
+    for g in return_gaps(cx).iter().cloned() {
         if g.allowed.is_empty() {
             by_entry
                 .entry((g.acl, g.entry.clone(), g.egress))

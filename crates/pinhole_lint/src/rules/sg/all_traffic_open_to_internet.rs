@@ -30,6 +30,9 @@ rule! {
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     for (i, sg) in cx.snap.security_groups.iter().enumerate() {
+        if !cx.sg_internet_ingress[i] {
+            continue;
+        }
         let mut open = Vec::new();
         for fam in [Family::V4, Family::V6] {
             let rules: Vec<_> = sg.ingress.iter().filter(|r| is_all_traffic(r)).collect();

@@ -24,6 +24,9 @@ rule! {
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     for (i, sg) in cx.snap.security_groups.iter().enumerate() {
+        if !cx.sg_internet_ingress[i] {
+            continue;
+        }
         for r in &sg.ingress {
             let fam = match r.protocol {
                 Protocol::Num(1) => Family::V4,

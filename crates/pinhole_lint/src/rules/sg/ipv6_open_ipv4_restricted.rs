@@ -28,6 +28,9 @@ rule! {
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     for (i, sg) in cx.snap.security_groups.iter().enumerate() {
+        if !cx.sg_internet_ingress[i] {
+            continue;
+        }
         let mut seen = Vec::new();
         for r in &sg.ingress {
             let proto = match r.protocol {

@@ -36,6 +36,9 @@ rule! {
 
 fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     for (i, sg) in cx.snap.security_groups.iter().enumerate() {
+        if !cx.sg_internet_ingress[i] {
+            continue;
+        }
         let users = &cx.sg_enis[i];
         let fronting = !users.is_empty()
             && users.iter().all(|&e| {
