@@ -412,6 +412,7 @@ pub(crate) struct PTransitGateway {
     pub arn_region: Option<String>,
     pub state: String,
     pub sg_referencing: bool,
+    pub auto_accept: bool,
     pub tags: Tags,
     pub ctx: Arc<Ctx>,
 }

@@ -61,4 +61,5 @@ pub static RULES: &[&Rule] = &[
     &tgw::tgw_attachment_missing_az::RULE,
     &tgw::tgw_attachment_not_associated::RULE,
     &tgw::tgw_blackhole_route::RULE,
+    &tgw::tgw_auto_accepts_shared_attachments::RULE,
 ];

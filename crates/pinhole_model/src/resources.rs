@@ -471,6 +471,8 @@ pub struct TransitGateway {
     pub region: String,
     pub state: String,
     pub sg_referencing: bool,
+    /// `AutoAcceptSharedAttachments`: attachments from other accounts are accepted unreviewed.
+    pub auto_accept_shared_attachments: bool,
     pub tags: Tags,
 }
 

@@ -23,6 +23,7 @@ pub(super) fn transit_gateways(parts: &mut Parts, snap: &mut Snapshot) {
             region: t.ctx.region.clone().or(t.arn_region).unwrap_or_default(),
             state: t.state,
             sg_referencing: t.sg_referencing,
+            auto_accept_shared_attachments: t.auto_accept,
             tags: t.tags,
         });
     }
