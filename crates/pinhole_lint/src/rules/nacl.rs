@@ -194,6 +194,9 @@ pub struct ReturnGap {
     /// The request entry, by direction: `true` when it is outbound (clients in the subnets).
     pub egress: bool,
     pub entry: String,
+    /// The request entry's protocol and first port.
+    pub proto: u8,
+    pub port: u16,
     pub clients: Clients,
     /// A representative server address that shows the gap.
     pub peer: IpAddr,
@@ -286,6 +289,8 @@ fn compute_return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
                             acl: AclIx::from_usize(ai),
                             egress,
                             entry: e.label(egress),
+                            proto,
+                            port: a,
                             clients: c,
                             peer,
                             allowed: allowed.clone(),
@@ -356,4 +361,113 @@ fn remote_clients(cx: &Context<'_>, vpc: VpcIx, peer: IpAddr, span: Span) -> Vec
             })
         });
     clients_of(cx, enis)
+}
+
+/// A connection between the snapshot's own interfaces and the gap's peer that the engine finds
+/// broken by this NACL (blocked by it, or partial with ports it drops): the evidence that the gap
+/// is on a path traffic takes. `None` when no such connection exists now (the gap is latent).
+pub fn witness(cx: &Context<'_>, g: &ReturnGap) -> Option<(String, pinhole_engine::Trace)> {
+    use pinhole_engine::{Options, Question, Verdict, trace};
+    let snap = cx.snap;
+    let acl = snap.acl(g.acl);
+    let local: Vec<EniIx> = cx.acl_subnets[g.acl.ix()]
+        .iter()
+        .flat_map(|s| cx.subnet_enis[s.ix()].iter().copied())
+        .collect();
+    let vpc: Vec<EniIx> = snap
+        .vpc(acl.vpc)
+        .subnets
+        .iter()
+        .flat_map(|s| cx.subnet_enis[s.ix()].iter().copied())
+        .filter(|e| !local.contains(e))
+        .collect();
+    let client_kind = |e: EniIx| {
+        matches!(snap.eni(e).kind, EniKind::Instance | EniKind::Lambda) && snap.eni_live(e)
+    };
+    let pairs: Vec<(IpAddr, IpAddr)> = if g.egress {
+        local
+            .iter()
+            .chain(&vpc)
+            .copied()
+            .filter(|&e| client_kind(e))
+            .filter_map(|e| snap.eni(e).primary_ip())
+            .filter(|a| a.is_ipv4() == g.peer.is_ipv4())
+            .map(|a| (a, g.peer))
+            .take(32)
+            .collect()
+    } else {
+        local
+            .iter()
+            .copied()
+            .filter(|&e| snap.eni_live(e) && snap.eni(e).kind != EniKind::NatGateway)
+            .filter_map(|e| {
+                let eni = snap.eni(e);
+                if is_internet(g.peer) {
+                    eni.private_ips
+                        .iter()
+                        .find_map(|p| p.public)
+                        .map(IpAddr::V4)
+                } else {
+                    eni.primary_ip()
+                }
+            })
+            .filter(|a| a.is_ipv4() == g.peer.is_ipv4())
+            .map(|a| (g.peer, a))
+            .take(32)
+            .collect()
+    };
+    let fast = Options {
+        record_hops: false,
+        ..Options::default()
+    };
+    for (src, dst) in pairs {
+        let q = Question {
+            src,
+            dst,
+            proto: g.proto,
+            port: Some(g.port),
+            src_port: None,
+            icmp_type: None,
+            icmp_code: None,
+        };
+        let t = trace(snap, &q, &fast);
+        let by_this = match t.verdict {
+            Verdict::Blocked => t
+                .decided_by
+                .as_ref()
+                .is_some_and(|d| d.kind == "network-acl" && d.id == acl.id.as_str()),
+            Verdict::Partial => t.partial.as_ref().is_some_and(|p| {
+                p.cuts
+                    .iter()
+                    .flat_map(|c| &c.failing)
+                    .any(|(_, rule)| rule.starts_with(acl.id.as_str()))
+            }),
+            _ => false,
+        };
+        if by_this {
+            let what = format!("{src} -> {dst} {} {}", proto_name(g.proto), g.port);
+            return Some((what, trace(snap, &q, &Options::default())));
+        }
+    }
+    None
+}
+
+/// The witness as evidence lines, or the latent note; lowers the finding to medium when latent.
+pub fn attach_witness(f: &mut crate::Finding, w: Option<(String, pinhole_engine::Trace)>) {
+    match w {
+        Some((what, t)) => {
+            f.because(format!("engine: {what}: {} ({})", t.verdict, t.reason));
+            if let Some(d) = &t.decided_by {
+                let rule = d.rule.as_deref().unwrap_or("");
+                f.because(format!(
+                    "engine: decided by {} {} on the {}: {rule}",
+                    d.kind, d.id, d.direction
+                ));
+            }
+        }
+        None => {
+            f.at_severity(crate::Severity::Medium);
+            f.because("engine: no connection between the snapshot's interfaces and these peers crosses the entry now (latent)");
+        }
+    }
 }

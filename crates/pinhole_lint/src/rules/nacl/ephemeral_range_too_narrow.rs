@@ -4,7 +4,8 @@ use crate::{Context, Sink, rule};
 rule! {
     /// A network ACL in use admits the replies to its requests on only part of the clients'
     /// ephemeral range, e.g. `1024-65535` is needed for a NAT gateway and the NACL admits
-    /// `32768-65535`. Same analysis as `NACL004`; this rule reports the partial cases.
+    /// `32768-65535`. Same analysis as `NACL004`, engine confirmation included (medium when
+    /// latent); this rule reports the partial cases.
     ///
     /// ## Why it matters
     /// Connections fail intermittently: only when the client happens to pick a port outside
@@ -41,8 +42,9 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
                 g.entry, g.allowed, g.clients.range.0, g.clients.range.1, g.clients.who, g.peer
             ),
         );
-        for d in g.dropped_by {
+        for d in &g.dropped_by {
             f.because(format!("the rest dropped by {d}"));
         }
+        super::attach_witness(f, super::witness(cx, &g));
     }
 }

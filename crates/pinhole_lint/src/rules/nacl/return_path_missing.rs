@@ -12,6 +12,11 @@ rule! {
     /// 1024-65535, Linux 32768-60999, Windows 49152-65535); for an inbound entry, internet hosts
     /// (1024-65535) or the VPC's interfaces at the client addresses.
     ///
+    /// The engine then looks for a connection between the snapshot's interfaces and those
+    /// peers that this NACL actually breaks (blocked by it, or partial with ports it drops) and
+    /// attaches its verdict as evidence. Without one the gap is latent (no traffic crosses it
+    /// now) and the finding is lowered to medium.
+    ///
     /// ## Why it matters
     /// Every connection the entry was written for times out: the request leaves, the reply is
     /// dropped by the `*` entry. The NACL "looks identical" both ways and is still broken (the
@@ -86,6 +91,7 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             .collect();
         who.sort();
         who.dedup();
+        let w = gaps.iter().find_map(|g| super::witness(cx, g));
         let f = out.add(
             cx.acl_subject(acl),
             format!(
@@ -104,6 +110,7 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
         for d in dropped {
             f.because(format!("replies dropped by {d}"));
         }
+        super::attach_witness(f, w);
         if let Some(m) = mirror {
             f.because(format!(
                 "{m} mirrors it, but a NACL matches the destination port: replies go to the client's ephemeral port, so the reverse entry needs the ephemeral range"
