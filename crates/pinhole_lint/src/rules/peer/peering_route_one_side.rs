@@ -11,7 +11,9 @@ rule! {
     ///
     /// Routes are compared by longest-prefix match for every pair of subnets, so a table that
     /// sends the peer's range to a NAT gateway's `0.0.0.0/0` is caught as well as one with no
-    /// route at all. The security-group condition (a rule naming private addresses of the
+    /// route at all. The engine then follows one such connection (from an interface of the
+    /// source subnet to the admitting interface, on the admitted port) and its verdict is
+    /// attached as evidence. The security-group condition (a rule naming private addresses of the
     /// first subnet; rules open to the internet do not count) keeps the finding to flows
     /// someone meant.
     ///
@@ -49,6 +51,7 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
     let snap = cx.snap;
     // (table, peering) -> examples
     let mut found: BTreeMap<(RtbIx, String), Vec<String>> = BTreeMap::new();
+    let mut witnesses: BTreeMap<(RtbIx, String), Vec<String>> = BTreeMap::new();
     for pcx in &snap.peerings {
         if !pcx.active() {
             continue;
@@ -85,11 +88,25 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
                                         )
                                         .is_empty()
                                 });
-                                hit.then(|| format!("{} admits `{}`", sg.id, r.label(true)))
+                                hit.then(|| {
+                                    (
+                                        e,
+                                        r.clone(),
+                                        format!("{} admits `{}`", sg.id, r.label(true)),
+                                    )
+                                })
                             })
                         })
                     });
-                    let Some(intent) = intent else { continue };
+                    let Some((server, rule, intent)) = intent else {
+                        continue;
+                    };
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        witnesses.entry((rtb, pcx.id.to_string()))
+                        && let Some(w) = witness(cx, sa, server, &rule)
+                    {
+                        slot.insert(w);
+                    }
                     let back = cx
                         .route(rtb, addr_a)
                         .map(|r| format!("`{}`", pinhole_engine::route_label(snap, r)))
@@ -120,5 +137,60 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
         for e in examples.into_iter().take(5) {
             f.because(e);
         }
+        for w in witnesses.remove(&(rtb, pcx)).unwrap_or_default() {
+            f.because(w);
+        }
     }
+}
+
+/// The engine's verdict on a connection the finding says is broken: from a live interface of
+/// the source subnet to `server`, on the port the server's rule admits.
+fn witness(cx: &Context<'_>, from: SubnetIx, server: EniIx, rule: &SgRule) -> Option<Vec<String>> {
+    use pinhole_engine::{Options, Question, trace};
+    let snap = cx.snap;
+    let src = cx.subnet_enis[from.ix()]
+        .iter()
+        .copied()
+        .filter(|&e| {
+            snap.eni_live(e) && matches!(snap.eni(e).kind, EniKind::Instance | EniKind::Lambda)
+        })
+        .find_map(|e| snap.eni(e).primary_ip())?;
+    let dst = snap.eni(server).primary_ip()?;
+    let (proto, port) = match (rule.protocol, rule.ports) {
+        (Protocol::Num(p @ (6 | 17)), Some((a, _))) => (p, Some(a)),
+        (Protocol::Num(p @ (6 | 17)), None) => (p, Some(443)),
+        (Protocol::All, _) => (Protocol::TCP, Some(443)),
+        (Protocol::Num(p), _) => (p, None),
+    };
+    let q = Question {
+        src,
+        dst,
+        proto,
+        port,
+        src_port: None,
+        icmp_type: None,
+        icmp_code: None,
+    };
+    q.validate().ok()?;
+    let t = trace(snap, &q, &Options::default());
+    let mut v = vec![format!(
+        "engine: {src} -> {dst} {}{}: {} ({})",
+        proto_name(proto),
+        port.map(|p| format!(" {p}")).unwrap_or_default(),
+        t.verdict,
+        t.reason
+    )];
+    if let Some(d) = &t.decided_by {
+        v.push(format!(
+            "engine: decided by {} {} on the {}{}",
+            d.kind,
+            d.id,
+            d.direction,
+            d.rule
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        ));
+    }
+    Some(v)
 }
