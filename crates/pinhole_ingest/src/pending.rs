@@ -351,6 +351,7 @@ pub(crate) struct PPeering {
     pub requester: PeeringSide,
     pub accepter: PeeringSide,
     pub tags: Tags,
+    pub origin: Origin,
 }
 
 impl PPeering {

@@ -176,6 +176,7 @@ impl<'s> Context<'s> {
         Subject::new("vpc-peering-connection", p.id.as_str())
             .named(name_tag(&p.tags))
             .in_account(account.as_deref().unwrap_or(""), &region)
+            .at(&p.origin)
     }
 
     // ----- classification -----

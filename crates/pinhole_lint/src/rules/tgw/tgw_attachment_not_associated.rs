@@ -32,7 +32,8 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
         }
         out.add(
             Subject::new("transit-gateway-attachment", att.id.as_str())
-                .named(pinhole_model::name_tag(&att.tags)),
+                .named(pinhole_model::name_tag(&att.tags))
+                .at(&att.origin),
             format!(
                 "attachment of {} to {} is not associated with a route table",
                 att.resource_id, att.tgw
