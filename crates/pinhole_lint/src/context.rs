@@ -179,6 +179,67 @@ impl<'s> Context<'s> {
             .at(&p.origin)
     }
 
+    // ----- the engine as evidence -----
+
+    /// A host on the internet to try connections to: a well-known public resolver address
+    /// that the snapshot does not know as its own (an interface, a VPC or a prefix list).
+    pub fn internet_host(&self) -> Option<IpAddr> {
+        let snap = self.snap;
+        ["8.8.8.8", "1.1.1.1", "9.9.9.9", "208.67.222.222"]
+            .iter()
+            .filter_map(|s| s.parse::<IpAddr>().ok())
+            .find(|a| {
+                let known = match a {
+                    IpAddr::V4(v4) => {
+                        snap.index.public_ip.contains_key(v4)
+                            || snap.index.dead_public_ip.contains_key(v4)
+                    }
+                    IpAddr::V6(_) => false,
+                };
+                !known
+                    && !snap.vpcs.iter().any(|v| v.contains(*a))
+                    && !snap
+                        .prefix_lists
+                        .iter()
+                        .any(|p| p.cidrs.iter().any(|c| c.contains(a)))
+            })
+    }
+
+    /// The engine's verdict on a TCP connection, as evidence lines.
+    pub fn engine_evidence(&self, src: IpAddr, dst: IpAddr, port: u16) -> Vec<String> {
+        use pinhole_engine::{Options, Question, trace};
+        let q = Question::tcp(src, dst, port);
+        let t = trace(
+            self.snap,
+            &q,
+            &Options {
+                record_hops: false,
+                ..Options::default()
+            },
+        );
+        let mut v = vec![format!(
+            "engine: {src} -> {dst} tcp {port}: {} ({})",
+            t.verdict, t.reason
+        )];
+        if let Some(d) = &t.decided_by {
+            v.push(format!(
+                "engine: decided by {}{} on the {}{}",
+                d.kind,
+                if d.id.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", d.id)
+                },
+                d.direction,
+                d.rule
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        v
+    }
+
     // ----- classification -----
 
     /// The active route of `rtb` that decides `dst` (longest prefix match, as the engine does).

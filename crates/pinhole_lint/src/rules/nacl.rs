@@ -471,3 +471,108 @@ pub fn attach_witness(f: &mut crate::Finding, w: Option<(String, pinhole_engine:
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    fn e(
+        n: u32,
+        action: RuleAction,
+        proto: Protocol,
+        cidr: &str,
+        ports: Option<(u16, u16)>,
+    ) -> AclEntry {
+        AclEntry {
+            rule_number: n,
+            action,
+            protocol: proto,
+            cidr: cidr.parse().unwrap(),
+            ports,
+            icmp: None,
+        }
+    }
+    const A: RuleAction = RuleAction::Allow;
+    const D: RuleAction = RuleAction::Deny;
+    const TCP: Protocol = Protocol::Num(6);
+
+    fn with_defaults(mut v: Vec<AclEntry>) -> Vec<AclEntry> {
+        v.push(e(32767, D, Protocol::All, "0.0.0.0/0", None));
+        v.push(e(32768, D, Protocol::All, "::/0", None));
+        v
+    }
+
+    #[test]
+    fn a_deny_after_allow_all_is_shadowed_and_the_star_never() {
+        let v = with_defaults(vec![
+            e(100, A, Protocol::All, "0.0.0.0/0", None),
+            e(200, D, TCP, "0.0.0.0/0", Some((22, 22))),
+        ]);
+        let by = shadowed_by(&v, 1).unwrap();
+        assert_eq!(by[0].rule_number, 100);
+        assert!(
+            shadowed_by(&v, 2).is_none(),
+            "the built-in * is never reported"
+        );
+        assert!(
+            shadowed_by(&v, 3).is_none(),
+            "IPv6 * is not shadowed by IPv4 rules"
+        );
+    }
+
+    #[test]
+    fn partial_cover_is_not_shadowing() {
+        // 100 covers ports 0-1023 only; 200 spans 0-2000: not shadowed.
+        let v = with_defaults(vec![
+            e(100, A, TCP, "0.0.0.0/0", Some((0, 1023))),
+            e(200, D, TCP, "0.0.0.0/0", Some((0, 2000))),
+        ]);
+        assert!(shadowed_by(&v, 1).is_none());
+        // Two earlier entries that together cover it: shadowed.
+        let v = with_defaults(vec![
+            e(100, A, TCP, "0.0.0.0/1", Some((0, 65535))),
+            e(110, A, TCP, "128.0.0.0/1", None),
+            e(200, D, TCP, "10.0.0.0/8", Some((22, 22))),
+            e(210, D, TCP, "200.0.0.0/8", Some((22, 22))),
+        ]);
+        assert_eq!(shadowed_by(&v, 2).unwrap()[0].rule_number, 100);
+        assert_eq!(shadowed_by(&v, 3).unwrap()[0].rule_number, 110);
+        // An all-protocol entry is not covered by TCP entries alone.
+        let v = with_defaults(vec![
+            e(100, A, TCP, "0.0.0.0/0", None),
+            e(200, D, Protocol::All, "0.0.0.0/0", None),
+        ]);
+        assert!(shadowed_by(&v, 1).is_none());
+    }
+
+    #[test]
+    fn open_to_internet_honours_rule_order_and_names_the_port() {
+        let acl = |inbound: Vec<AclEntry>| NetworkAcl {
+            id: "acl-t".into(),
+            vpc: VpcIx(0),
+            tags: Vec::new(),
+            is_default: false,
+            inbound: with_defaults(inbound),
+            outbound: with_defaults(Vec::new()),
+            origin: Origin::default(),
+        };
+        let open = acl(vec![e(100, A, TCP, "0.0.0.0/0", Some((22, 22)))]);
+        assert!(open_to_internet(&open, 6, 22, Family::V4).is_some());
+        assert!(open_to_internet(&open, 6, 22, Family::V6).is_none());
+        let denied_first = acl(vec![
+            e(90, D, TCP, "0.0.0.0/0", Some((22, 22))),
+            e(100, A, TCP, "0.0.0.0/0", Some((22, 22))),
+        ]);
+        assert!(open_to_internet(&denied_first, 6, 22, Family::V4).is_none());
+        // Private ranges denied first do not close it to the internet.
+        let private_denied = acl(vec![
+            e(90, D, TCP, "10.0.0.0/8", Some((22, 22))),
+            e(100, A, TCP, "0.0.0.0/0", Some((22, 22))),
+        ]);
+        assert!(open_to_internet(&private_denied, 6, 22, Family::V4).is_some());
+        // The ephemeral reply range is not an opening of 22's neighbours.
+        let reply = acl(vec![e(100, A, TCP, "0.0.0.0/0", Some((1024, 65535)))]);
+        assert!(open_to_internet(&reply, 6, 3389, Family::V4).is_none());
+    }
+}

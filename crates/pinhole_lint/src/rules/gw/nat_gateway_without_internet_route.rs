@@ -47,7 +47,23 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
             sn.route_table.and_then(|r| cx.route(r, std::net::IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 1)))),
             Some(Route { target: RouteTarget::NatGateway(id), .. }) if *id == nat.id
         );
-        out.add(
+        // A client whose default route uses this NAT gateway, for the engine's verdict.
+        let client = snap.subnets.iter().enumerate().find_map(|(s, sub)| {
+            let rtb = sub.route_table?;
+            let r = cx.route(
+                rtb,
+                std::net::IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 1)),
+            )?;
+            if !matches!(&r.target, RouteTarget::NatGateway(id) if *id == nat.id) {
+                return None;
+            }
+            cx.subnet_enis[s]
+                .iter()
+                .copied()
+                .filter(|&e| snap.eni_live(e) && snap.eni(e).kind == EniKind::Instance)
+                .find_map(|e| snap.eni(e).primary_ip())
+        });
+        let f = out.add(
             cx.nat_subject(NatIx::from_usize(i)),
             format!(
                 "public NAT gateway in {}, whose route table has {route}{}: nothing it translates reaches the internet",
@@ -55,5 +71,10 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
                 if to_self { " (a route to itself)" } else { "" }
             ),
         );
+        if let (Some(src), Some(dst)) = (client, cx.internet_host()) {
+            for l in cx.engine_evidence(src, dst, 443) {
+                f.because(l);
+            }
+        }
     }
 }

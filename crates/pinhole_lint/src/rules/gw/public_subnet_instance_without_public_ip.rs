@@ -39,12 +39,17 @@ fn check(cx: &Context<'_>, out: &mut Sink<'_>) {
         if v6_ok {
             continue;
         }
-        out.add(
+        let f = out.add(
             cx.eni_subject(e),
             format!(
                 "in {}, whose default route goes to an internet gateway, but has no public IPv4 address",
                 snap.subnet(eni.subnet).id
             ),
         );
+        if let (Some(src), Some(dst)) = (eni.primary_ip(), cx.internet_host()) {
+            for l in cx.engine_evidence(src, dst, 443) {
+                f.because(l);
+            }
+        }
     }
 }
