@@ -25,6 +25,7 @@ pub static RULES: &[&Rule] = &[
     &nacl::return_path_missing::RULE,
     &nacl::ephemeral_range_too_narrow::RULE,
     &nacl::subnet_nacl_denies_all::RULE,
+    &nacl::entry_never_matches::RULE,
     &net::reserved_address_in_use::RULE,
     &net::overlapping_cidrs_connected_vpcs::RULE,
     &net::subnet_near_exhaustion::RULE,

@@ -2,6 +2,7 @@
 //! reporting the built-in `*` entries.
 
 pub mod all_traffic_open_to_internet;
+pub mod entry_never_matches;
 pub mod ephemeral_range_too_narrow;
 pub mod management_port_open_to_internet;
 pub mod return_path_missing;
@@ -230,6 +231,11 @@ fn compute_return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
             .iter()
             .flat_map(|&s| snap.subnet(s).cidrs.iter().copied())
             .collect();
+        let vpc_has_v6 = snap
+            .vpc(acl.vpc)
+            .cidrs
+            .iter()
+            .any(|c| matches!(c, IpNet::V6(_)));
         let local_clients = clients_of(
             cx,
             subnets
@@ -249,6 +255,10 @@ fn compute_return_gaps(cx: &Context<'_>) -> Vec<ReturnGap> {
                 };
                 let Some((a, b)) = e.ports else { continue };
                 if e.action != RuleAction::Allow || b - a >= 1024 {
+                    continue;
+                }
+                // An IPv6 entry in an IPv4-only VPC never matches (`NACL007`).
+                if matches!(e.cidr, IpNet::V6(_)) && !vpc_has_v6 {
                     continue;
                 }
                 for (peer, span) in atoms_of(acl, &e.cidr) {
