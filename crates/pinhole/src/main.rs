@@ -95,6 +95,7 @@ enum Command {
     /// Exit status: 0 when done (whatever was found), 3 when a finding is at or above
     /// --fail-on, 1 on an error.
     Lint {
+        /// A describe-* snapshot: a directory tree or one JSON file
         snapshot: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: lint::LintFormat,

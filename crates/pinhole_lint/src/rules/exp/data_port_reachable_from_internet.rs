@@ -8,6 +8,8 @@ rule! {
     /// on a data-store port (MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached,
     /// Cassandra, Elasticsearch/Kibana, Kafka, NFS), computed by the engine as in `EXP001`
     /// (routes, NACLs both ways, security groups, the reply), with the trace as evidence.
+    /// Critical when the whole internet or more than a /16 of it reaches the port, medium when
+    /// only narrower ranges do.
     ///
     /// ## Why it matters
     /// Databases reachable from the internet are found by scanners within hours; this is the

@@ -6,7 +6,8 @@ use pinhole_model::Protocol;
 rule! {
     /// An instance is reachable from the internet on a plaintext or commonly attacked port
     /// (FTP, Telnet, SMTP, POP3, MS RPC, IMAP, SMB, the Docker API, development servers),
-    /// computed by the engine as in `EXP001`, with the trace as evidence.
+    /// computed by the engine as in `EXP001`, with the trace as evidence. High when the whole
+    /// internet or more than a /16 of it reaches the port, low when only narrower ranges do.
     ///
     /// ## Why it matters
     /// These services leak credentials or are routinely exploited; reachable from the
