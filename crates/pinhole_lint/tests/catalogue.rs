@@ -137,3 +137,22 @@ fn docs_render_for_every_rule() {
         );
     }
 }
+
+/// `docs/lint.md` lists every rule with its current name and severity (its table is generated
+/// from `pinhole rules --format json`; regenerate it when this fails).
+#[test]
+fn the_docs_catalogue_matches_the_registry() {
+    let doc = std::fs::read_to_string(dir().join("../../../docs/lint.md")).unwrap();
+    let mut problems = Vec::new();
+    for r in RULES {
+        let row = format!("| `{}` | {} | {} |", r.code, r.name, r.severity);
+        if !doc.contains(&row) {
+            problems.push(format!("{}: no row starting `{row}`", r.code));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/lint.md is stale:\n{}",
+        problems.join("\n")
+    );
+}
