@@ -8,6 +8,7 @@ macro_rules! outln {
 }
 
 mod demo;
+mod lint;
 mod query;
 mod render;
 mod verify;
@@ -116,6 +117,36 @@ enum Command {
         format: verify::MatrixFormat,
         #[command(flatten)]
         engine: EngineArgs,
+    },
+    /// Check the network against the rule catalogue (see `pinhole rules`)
+    ///
+    /// Exit status: 0 when done (whatever was found), 3 when a finding is at or above
+    /// --fail-on, 1 on an error.
+    Lint {
+        /// A describe-* snapshot: a directory tree or one JSON file
+        snapshot: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: lint::LintFormat,
+        /// Run only these rules: codes or prefixes, comma-separated (e.g. `EXP,NACL004`)
+        #[arg(long, value_name = "CODES")]
+        select: Option<String>,
+        /// Skip these rules: codes or prefixes, comma-separated
+        #[arg(long, value_name = "CODES")]
+        ignore: Option<String>,
+        /// Exit with status 3 when a finding has this severity or a higher one
+        /// (info, low, medium, high, critical)
+        #[arg(long, value_name = "SEVERITY", value_parser = lint::parse_severity)]
+        fail_on: Option<pinhole_lint::Severity>,
+    },
+    /// List the lint rules
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show the documentation of one lint rule
+    Rule {
+        /// A rule code, e.g. NACL004
+        code: String,
     },
     /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
     Query {
@@ -281,6 +312,21 @@ fn main() -> ExitCode {
                 record_hops: false,
             },
         ),
+        Command::Lint {
+            snapshot,
+            format,
+            select,
+            ignore,
+            fail_on,
+        } => lint::run(
+            &snapshot,
+            format,
+            select.as_deref(),
+            ignore.as_deref(),
+            fail_on,
+        ),
+        Command::Rules { format } => lint::rules(format == Format::Json),
+        Command::Rule { code } => lint::rule(&code),
         Command::Query {
             snapshot,
             flows,

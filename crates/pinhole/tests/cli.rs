@@ -675,3 +675,176 @@ fn matrix_csv_is_sorted_and_quoted() {
         "{text}"
     );
 }
+
+#[test]
+fn lint_text_of_the_seed_finds_the_nacl_bug() {
+    let o = pinhole(
+        &["lint", "examples/seed", "--select", "NACL,EXP,PEER"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("lint_seed_text", stdout(&o));
+    let fixed = pinhole(
+        &["lint", "examples/seed-fixed", "--select", "NACL004,NACL005"],
+        None,
+    );
+    assert_eq!(stdout(&fixed), "no findings\n");
+}
+
+#[test]
+fn lint_fail_on_exits_3_at_or_above_the_severity() {
+    let o = pinhole(&["lint", "examples/seed", "--fail-on", "high"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = pinhole(&["lint", "examples/seed", "--fail-on", "critical"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = pinhole(
+        &[
+            "lint",
+            "examples/seed",
+            "--ignore",
+            "NACL004",
+            "--fail-on",
+            "high",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = pinhole(&["lint", "examples/seed", "--select", "XYZ9"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("XYZ9"), "{}", stderr(&o));
+    let o = pinhole(&["lint", "examples/seed", "--fail-on", "severe"], None);
+    assert_eq!(o.status.code(), Some(2), "clap rejects the value");
+}
+
+#[test]
+fn lint_json_is_sorted_and_located() {
+    let o = pinhole(&["lint", "examples/seed", "--format", "json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(v["summary"]["total"], findings.len());
+    let keys: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["subject"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let nacl = findings.iter().find(|f| f["code"] == "NACL004").unwrap();
+    assert_eq!(
+        nacl["subject"]["file"],
+        "accounts/111111111111/us-east-1/NetworkAcls.json"
+    );
+    assert!(nacl["subject"]["line"].as_u64().unwrap() > 1);
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        root().join("crates/pinhole/tests/fixtures/sarif-schema-2.1.0.json"),
+    )
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid_sarif(text: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    v
+}
+
+#[test]
+fn lint_sarif_validates_against_the_sarif_2_1_0_schema() {
+    let o = pinhole(&["lint", "examples/seed", "--format", "sarif"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = assert_valid_sarif(&stdout(&o));
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), pinhole_rule_count());
+    let results = run["results"].as_array().unwrap();
+    let nacl = results.iter().find(|r| r["ruleId"] == "NACL004").unwrap();
+    assert_eq!(nacl["level"], "error");
+    let loc = &nacl["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "accounts/111111111111/us-east-1/NetworkAcls.json"
+    );
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "SNAPSHOT");
+    assert!(loc["region"]["startLine"].as_u64().unwrap() > 1);
+    assert!(
+        run["originalUriBaseIds"]["SNAPSHOT"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    // Every result's rule index points at its rule.
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+}
+
+fn pinhole_rule_count() -> usize {
+    let o = pinhole(&["rules", "--format", "json"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    v.as_array().unwrap().len()
+}
+
+#[test]
+fn rules_lists_the_catalogue_and_rule_prints_docs() {
+    let o = pinhole(&["rules"], None);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for code in [
+        "SG001", "NACL003", "NACL004", "PEER001", "EXP001", "NET001", "GW001",
+    ] {
+        assert!(out.contains(code), "{code} missing:\n{out}");
+    }
+    let o = pinhole(&["rule", "nacl003"], None);
+    assert!(o.status.success());
+    let doc = stdout(&o);
+    assert!(doc.starts_with("# NACL003 nacl-rule-shadowed"), "{doc}");
+    for h in ["## Why it matters", "## Example", "## Fix", "## Covers"] {
+        assert!(doc.contains(h), "{h} missing:\n{doc}");
+    }
+    let o = pinhole(&["rule", "NOPE1"], None);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn lint_escapes_input_strings_in_every_format() {
+    // A security group open to the internet, named to forge lines and terminal colours.
+    let dir = scratch(
+        "linttags",
+        &[(
+            "all.json",
+            r#"{"Vpcs":[{"VpcId":"vpc-1","OwnerId":"111111111111","CidrBlock":"10.0.0.0/16"}],
+"SecurityGroups":[{"GroupId":"sg-1","GroupName":"evil\nSG001 critical\u001b[31m\u202e","VpcId":"vpc-1","OwnerId":"111111111111",
+ "IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}],"IpPermissionsEgress":[]}]}"#,
+        )],
+    );
+    for format in ["text", "json", "sarif"] {
+        let o = pinhole(&["lint", path_str(&dir), "--format", format], None);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("SG001"), "{format}: {out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+            "{format}: {out}"
+        );
+        assert!(!out.contains("\nSG001 critical"), "{format}: {out}");
+        if format == "sarif" {
+            assert_valid_sarif(&out);
+        }
+    }
+}

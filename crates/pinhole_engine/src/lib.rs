@@ -20,6 +20,7 @@ mod trace;
 mod walk;
 
 pub use question::{Endpoint, Question, QuestionError, resolve_endpoint};
+pub use route::{lookup as route_lookup, route_label};
 pub use trace::{
     DecidedBy, Direction, Hop, NodeCheck, Partial, PortCut, TargetHealthCheck, TargetPath, Trace,
     Verdict,

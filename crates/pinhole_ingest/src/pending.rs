@@ -351,6 +351,7 @@ pub(crate) struct PPeering {
     pub requester: PeeringSide,
     pub accepter: PeeringSide,
     pub tags: Tags,
+    pub origin: Origin,
 }
 
 impl PPeering {
@@ -412,6 +413,7 @@ pub(crate) struct PTransitGateway {
     pub arn_region: Option<String>,
     pub state: String,
     pub sg_referencing: bool,
+    pub auto_accept: bool,
     pub tags: Tags,
     pub ctx: Arc<Ctx>,
 }

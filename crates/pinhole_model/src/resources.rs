@@ -420,6 +420,8 @@ pub struct VpcPeeringConnection {
     pub requester: PeeringSide,
     pub accepter: PeeringSide,
     pub tags: Tags,
+    /// Where it is in the input (empty when synthesised).
+    pub origin: Origin,
 }
 
 impl VpcPeeringConnection {
@@ -471,6 +473,8 @@ pub struct TransitGateway {
     pub region: String,
     pub state: String,
     pub sg_referencing: bool,
+    /// `AutoAcceptSharedAttachments`: attachments from other accounts are accepted unreviewed.
+    pub auto_accept_shared_attachments: bool,
     pub tags: Tags,
 }
 
@@ -497,6 +501,8 @@ pub struct TgwAttachment {
     pub appliance_mode: bool,
     pub sg_referencing: bool,
     pub tags: Tags,
+    /// Where it is in the input.
+    pub origin: Origin,
 }
 
 impl TgwAttachment {

@@ -799,6 +799,7 @@ pub(super) fn peerings(
             id: c.vpc_peering_connection_id.into_owned(),
             status: own_or(c.status.map(|s| s.code), "active"),
             tags: tags(&c.tags),
+            origin: At { file, path: &path }.origin(),
         });
     }
     Ok(())

@@ -22,6 +22,11 @@ pub(super) fn transit_gateways(ctx: &Arc<Ctx>, list: Vec<r::TransitGateway<'_>>,
                     .as_ref()
                     .and_then(|o| o.security_group_referencing_support.as_ref()),
             ),
+            auto_accept: enabled(
+                t.options
+                    .as_ref()
+                    .and_then(|o| o.auto_accept_shared_attachments.as_ref()),
+            ),
             tags: tags(&t.tags),
             ctx: ctx.clone(),
         });

@@ -27,6 +27,8 @@ pub(crate) struct TransitGateway<'a> {
 pub(crate) struct TgwOptions<'a> {
     #[serde(default, borrow)]
     pub security_group_referencing_support: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub auto_accept_shared_attachments: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -23,6 +23,7 @@ pub(super) fn transit_gateways(parts: &mut Parts, snap: &mut Snapshot) {
             region: t.ctx.region.clone().or(t.arn_region).unwrap_or_default(),
             state: t.state,
             sg_referencing: t.sg_referencing,
+            auto_accept_shared_attachments: t.auto_accept,
             tags: t.tags,
         });
     }
@@ -163,7 +164,7 @@ fn attachments(parts: &mut Parts, snap: &mut Snapshot) -> Vec<Extra> {
         };
         extra.push(Extra {
             ipv6: v.is_some_and(|v| v.ipv6),
-            origin,
+            origin: origin.clone(),
         });
         let ix = TgwAttIx::from_usize(snap.tgw_attachments.len());
         snap.index.tgw_attachment.insert(id.clone(), ix);
@@ -179,6 +180,7 @@ fn attachments(parts: &mut Parts, snap: &mut Snapshot) -> Vec<Extra> {
             appliance_mode: v.is_some_and(|v| v.appliance_mode),
             sg_referencing: v.is_some_and(|v| v.sg_referencing),
             tags,
+            origin,
         });
     }
     extra

@@ -531,6 +531,7 @@ pub(super) fn gateways(parts: &mut Parts, snap: &mut Snapshot) -> Result<(), Ing
             requester: c.requester,
             accepter: c.accepter,
             tags: c.tags,
+            origin: c.origin,
         });
     }
 
