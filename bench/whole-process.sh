@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of pinhole with public tools: hyperfine for time (median of runs),
+# of summary (load), query (10,000 questions) and check (bench/synth-intents.yaml),
 # GNU time (/usr/bin/time -v) for peak memory. Generates synthetic organisations first.
 #
 #   bench/whole-process.sh [ACCOUNTS ...]      default: 10 100 1000
@@ -34,13 +35,14 @@ for n in ${sizes[*]}; do
   echo "== $n accounts: $((bytes / 1000000)) MB of JSON"
   hyperfine --warmup 1 --runs 5 --export-json "$dir/load$n.json" \
     -n "load+summary $n" "$bin summary $org" \
-    -n "load+query 10k $n" "$bin query $org --flows $q" > /dev/null 2>&1
+    -n "load+query 10k $n" "$bin query $org --flows $q" \
+    -n "load+check $n" "$bin check $org --intents bench/synth-intents.yaml" > /dev/null 2>&1
   python3 - "$dir/load$n.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
     print("   %-22s median %.3f s  (min %.3f, max %.3f)" % (r["command"], r["median"], r["min"], r["max"]))
 PY
-  for cmd in "summary $org" "query $org --flows $q"; do
+  for cmd in "summary $org" "query $org --flows $q" "check $org --intents bench/synth-intents.yaml"; do
     /usr/bin/time -f "   peak %M KB  wall %e s  ($cmd)" "$bin" $cmd > /dev/null
   done
 done

@@ -550,6 +550,41 @@ fn synth_org_end_to_end() {
             "{{\"src\":\"{a}\",\"dst\":\"{b}\",\"proto\":\"icmp\"}}\n"
         ));
     }
+    // The seed's goals on the organisation: every intent decided, witnesses replayed.
+    let o = pinhole(
+        &[
+            "check",
+            path_str(&dir),
+            "--intents",
+            "bench/synth-intents.yaml",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let intents = report["intents"].as_array().unwrap();
+    assert_eq!(intents.len(), 5);
+    for i in intents {
+        assert!(i["status"] == "holds" || i["status"] == "violated", "{i}");
+        for f in i["findings"].as_array().unwrap() {
+            assert_eq!(f["witness"]["replayed"], true, "{f}");
+        }
+    }
+    let o = pinhole(
+        &[
+            "matrix",
+            path_str(&dir),
+            "--by",
+            "account",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("from,to,tcp,udp,icmp\n"));
     let o = pinhole(&["query", path_str(&dir), "--flows", "-"], Some(&input));
     assert!(o.status.success(), "{}", stderr(&o));
     let answers: Vec<serde_json::Value> = stdout(&o)
