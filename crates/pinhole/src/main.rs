@@ -8,6 +8,7 @@ macro_rules! outln {
 }
 
 mod demo;
+mod design;
 mod query;
 mod render;
 
@@ -86,6 +87,25 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Output directory (its `aws_configs` must not exist or be empty)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The address plan of a design file, and proof that the network it compiles to meets it
+    Plan {
+        /// A design file (YAML, see docs/design.md)
+        design: PathBuf,
+        /// Also write the compiled network as a describe-* snapshot under DIR/aws_configs
+        #[arg(long, value_name = "DIR")]
+        write_snapshot: Option<PathBuf>,
+    },
+    /// Write a design's network as Terraform (one directory per account) or CloudFormation (one
+    /// template per account and region)
+    Emit {
+        /// A design file (YAML, see docs/design.md)
+        design: PathBuf,
+        #[arg(long, value_enum)]
+        format: design::IacFormat,
+        /// Output directory (files are written under DIR/terraform or DIR/cloudformation)
         #[arg(long)]
         out: PathBuf,
     },
@@ -220,6 +240,15 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
             .map_err(|e| format!("error: {e}")),
+        Command::Plan {
+            design,
+            write_snapshot,
+        } => design::plan(&design, write_snapshot.as_deref()),
+        Command::Emit {
+            design,
+            format,
+            out,
+        } => design::emit(&design, format, &out),
         Command::Query {
             snapshot,
             flows,

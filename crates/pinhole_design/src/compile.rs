@@ -172,6 +172,21 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Text AWS accepts in a security group's name and descriptions (`a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*`,
+/// at most 255 characters): anything else becomes `_`.
+pub fn sg_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(255)
+        .collect()
+}
+
 /// A public address for analysis where the design gives none: 3.x.y.z (an AWS range) from the
 /// VPC index and a counter, unique in the design.
 fn placeholder_ip(vpc: usize, n: usize) -> Ipv4Addr {
@@ -430,11 +445,11 @@ impl Design {
             };
             // Hosts and their groups.
             for (hi, h) in self.hosts.iter().enumerate().filter(|(_, h)| h.vpc == vi) {
-                let sg_name = format!("{}-sg", h.name);
+                let sg_name = sg_text(&format!("{}-sg", h.name));
                 nv.sgs.push(NSg {
                     id: id("sg", &format!("{name}/{sg_name}")),
                     name: sg_name,
-                    description: format!("{} ({})", h.name, h.tier),
+                    description: sg_text(&format!("{} ({})", h.name, h.tier)),
                     ingress: Vec::new(),
                     egress: Vec::new(),
                 });

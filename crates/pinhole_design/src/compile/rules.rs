@@ -57,7 +57,7 @@ fn sg_rule(s: &Service, peer: SgPeer, description: String) -> NSgRule {
         from,
         to,
         peer,
-        description,
+        description: super::sg_text(&description),
     }
 }
 

@@ -1,0 +1,258 @@
+//! `pinhole plan` and `pinhole emit`: the design file, its address plan, the compiled network and
+//! its checks, and the infrastructure as code.
+
+use pinhole_design::{Block, BlockKind, Check, Compiled, Design, Severity};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Reads, parses and compiles a design; warnings go to stderr.
+fn load(path: &Path) -> Result<(Design, Compiled), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("error: reading {}: {e}", path.display()))?;
+    let label = path.display().to_string();
+    let d = pinhole_design::parse(&label, &text).map_err(|e| e.to_string())?;
+    let c = d.compile().map_err(|e| e.to_string())?;
+    for w in d.warnings.iter().chain(&c.warnings) {
+        if w.severity == Severity::Warning {
+            eprintln!("{w}");
+        }
+    }
+    Ok((d, c))
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The plan as a table, one row per block.
+pub(crate) fn plan_table(blocks: &[Block]) -> String {
+    let header = [
+        "kind",
+        "env",
+        "account",
+        "region",
+        "az",
+        "tier",
+        "slot",
+        "cidr",
+        "addresses",
+        "usable",
+    ];
+    let rows: Vec<[String; 10]> = blocks
+        .iter()
+        .map(|b| {
+            let (slot, usable) = match b.kind {
+                BlockKind::Pool => (String::new(), String::new()),
+                _ => (b.slot.to_string(), group(b.usable)),
+            };
+            [
+                b.kind.as_str().to_owned(),
+                b.env.clone(),
+                b.account.clone(),
+                b.region.clone(),
+                b.az.clone(),
+                b.tier.clone(),
+                slot,
+                b.cidr.to_string(),
+                group(b.addresses),
+                usable,
+            ]
+        })
+        .collect();
+    let mut w = header.map(str::len);
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            // Numbers right-aligned.
+            if i >= 8 {
+                let _ = write!(l, "{c:>width$}  ", width = w[i]);
+            } else {
+                let _ = write!(l, "{c:<width$}  ", width = w[i]);
+            }
+        }
+        l.trim_end().to_owned() + "\n"
+    };
+    out.push_str(&line(&header));
+    for r in &rows {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        out.push_str(&line(&cells));
+    }
+    out
+}
+
+fn summarise(checks: &[Check]) -> (String, bool) {
+    let mut out = String::new();
+    let mut ok = true;
+    let kinds = [
+        ("pinhole", "pinholes", "reachable"),
+        ("flow", "flows", "reachable"),
+        ("isolation", "isolation", "blocked"),
+    ];
+    for (prefix, label, verdict) in kinds {
+        let of: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.what.starts_with(prefix))
+            .collect();
+        let good = of.iter().filter(|c| c.ok()).count();
+        let _ = writeln!(out, "  {label:<10} {good}/{} {verdict}", of.len());
+        for c in of.iter().filter(|c| !c.ok()) {
+            ok = false;
+            let _ = writeln!(
+                out,
+                "    FAIL {}: {} {} -> {} {} {}: expected {}, got {}: {}",
+                c.what,
+                c.src,
+                c.src_ip,
+                c.dst,
+                c.dst_ip,
+                if c.service.proto == 1 {
+                    "icmp".to_owned()
+                } else {
+                    format!("{}/{}", c.service.proto_name(), c.port)
+                },
+                c.expect.as_str(),
+                c.got.as_str(),
+                c.reason
+            );
+        }
+    }
+    (out, ok)
+}
+
+pub(crate) fn plan(path: &Path, write_snapshot: Option<&Path>) -> Result<ExitCode, String> {
+    let (d, c) = load(path)?;
+    let blocks = d.plan();
+    let subnets = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Subnet)
+        .count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "address plan of {}: {} accounts, {} region(s), {} VPCs, {} subnets (usable: AWS reserves 5 addresses per subnet)\n",
+        path.display(),
+        d.accounts.len(),
+        d.regions.len(),
+        d.vpcs.len(),
+        subnets
+    );
+    out.push_str(&plan_table(&blocks));
+    let net = &c.network;
+    let nacls: usize = net.vpcs.iter().map(|v| v.nacls.len()).sum();
+    let sgs: usize = net.vpcs.iter().map(|v| v.sgs.len()).sum();
+    let rts: usize = net.vpcs.iter().map(|v| v.route_tables.len()).sum();
+    let _ = writeln!(
+        out,
+        "\ncompiled network: {} VPCs, {} peering connections, {} route tables, {} network ACLs, {} security groups, {} hosts",
+        net.vpcs.len(),
+        net.peerings.len(),
+        rts,
+        nacls,
+        sgs,
+        d.hosts.len()
+    );
+    let checks = pinhole_design::verify(&d, &c.snapshot);
+    let (summary, ok) = summarise(&checks);
+    let _ = writeln!(
+        out,
+        "checks on the compiled network ({} probes, concrete engine):",
+        checks.len()
+    );
+    out.push_str(&summary);
+    if !d.intents.is_empty() {
+        let _ = writeln!(
+            out,
+            "intents: {} stated; the probes above stand in for them until the intent engine (`pinhole check`) is wired in",
+            d.intents.len()
+        );
+    }
+    if let Some(dir) = write_snapshot {
+        write_files(
+            dir,
+            c.files.iter().map(|(k, v)| {
+                (
+                    format!("aws_configs/{k}"),
+                    serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
+                )
+            }),
+        )?;
+        let _ = writeln!(
+            out,
+            "snapshot written to {}",
+            dir.join("aws_configs").display()
+        );
+    }
+    if ok {
+        let _ = writeln!(out, "result: the compiled network meets its design");
+        crate::out(&out);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let _ = writeln!(out, "result: the compiled network does NOT meet its design");
+        crate::out(&out);
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn write_files(dir: &Path, files: impl Iterator<Item = (String, String)>) -> Result<usize, String> {
+    let mut n = 0;
+    for (rel, text) in files {
+        let p = dir.join(&rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("error: creating {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&p, text).map_err(|e| format!("error: writing {}: {e}", p.display()))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub(crate) enum IacFormat {
+    Terraform,
+    Cloudformation,
+}
+
+pub(crate) fn emit(path: &Path, format: IacFormat, out_dir: &Path) -> Result<ExitCode, String> {
+    let (d, c) = load(path)?;
+    let checks = pinhole_design::verify(&d, &c.snapshot);
+    let (summary, ok) = summarise(&checks);
+    if !ok {
+        return Err(format!(
+            "error: the compiled network does not meet its design; nothing written\n{summary}"
+        ));
+    }
+    let files = match format {
+        IacFormat::Terraform => pinhole_emit::terraform(&c.network),
+        IacFormat::Cloudformation => pinhole_emit::cloudformation(&c.network),
+    };
+    let names: Vec<String> = files.keys().cloned().collect();
+    write_files(out_dir, files.into_iter())?;
+    let mut out = String::new();
+    for n in &names {
+        let _ = writeln!(out, "{}", out_dir.join(n).display());
+    }
+    let _ = writeln!(
+        out,
+        "{} files written ({} probes passed on the compiled network)",
+        names.len(),
+        checks.len()
+    );
+    crate::out(&out);
+    Ok(ExitCode::SUCCESS)
+}
