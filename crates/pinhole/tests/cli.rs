@@ -440,3 +440,63 @@ fn synth_org_end_to_end() {
     assert!(v["trace"]["verdict"].is_string());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn plan_of_the_seed_design() {
+    let o = pinhole(&["plan", "examples/seed/design.yaml"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    insta::assert_snapshot!("plan_seed_design", stdout(&o));
+}
+
+#[test]
+fn plan_rejects_a_bad_design_with_its_location() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("examples/seed/design.yaml"))
+        .unwrap()
+        .replace("prod: { slot: 0,", "prod: { slot: 4096,");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, text).unwrap();
+    let o = pinhole(&["plan", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad.yaml:17:66: error: account `prod`: slot 4096 does not exist: the us-east-1 pool 172.16.0.0/12 holds 16 /16 VPCs (slots 0 to 15): the pool is exhausted"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn emit_writes_both_formats_deterministically() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-emit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for format in ["terraform", "cloudformation"] {
+        for sub in ["a", "b"] {
+            let out = dir.join(sub);
+            let o = pinhole(
+                &[
+                    "emit",
+                    "examples/seed/design.yaml",
+                    "--format",
+                    format,
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+                None,
+            );
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+    }
+    for rel in [
+        "terraform/dev/main.tf",
+        "terraform/prod/variables.tf",
+        "terraform/README.md",
+        "cloudformation/prod-us-east-1.yaml",
+        "cloudformation/qa-us-east-1.yaml",
+    ] {
+        let a = std::fs::read(dir.join("a").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let b = std::fs::read(dir.join("b").join(rel)).unwrap();
+        assert_eq!(a, b, "{rel} differs between two runs");
+    }
+}

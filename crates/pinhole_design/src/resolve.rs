@@ -644,6 +644,11 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         }
     }
 
+    // Hosts, flows and pinholes depend on the VPCs: stop here rather than report their echoes.
+    if cx.diags.iter().any(|d| d.severity == Severity::Error) {
+        return Err(finish_errors(cx.diags));
+    }
+
     // Isolation.
     let isolated: BTreeSet<String> = match &raw.isolation {
         None => tiers.iter().map(|t| t.name.clone()).collect(),
@@ -854,6 +859,10 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
             .filter(|(_, h)| h.role == fv.to.value || h.name == fv.to.value)
             .map(|(i, _)| i)
             .collect();
+        // A known host that was not placed has its own error already.
+        if targets.is_empty() && raw.hosts.contains_key(&fv.to.value) {
+            continue;
+        }
         if targets.is_empty() {
             cx.err(
                 fv.to.referenced,
@@ -950,8 +959,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(warnings);
-        all.sort_by_key(|d| (d.line, d.column, d.severity));
-        return Err(DesignError { diagnostics: all });
+        return Err(finish_errors(all));
     }
     Ok(Design {
         file: file.to_owned(),
@@ -971,6 +979,12 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         intents,
         warnings,
     })
+}
+
+/// Errors and warnings in file order.
+fn finish_errors(mut all: Vec<Diagnostic>) -> DesignError {
+    all.sort_by_key(|d| (d.line, d.column, d.severity));
+    DesignError { diagnostics: all }
 }
 
 fn services(cx: &mut Ctx<'_>, list: &[Sp<String>]) -> Vec<Service> {
