@@ -135,6 +135,31 @@ fn summarise(checks: &[Check]) -> (String, bool) {
 }
 
 pub(crate) fn plan(path: &Path, write_snapshot: Option<&Path>) -> Result<ExitCode, String> {
+    let (mut out, ok, c) = plan_report(path)?;
+    if let Some(dir) = write_snapshot {
+        let files = c.files.iter().map(|(k, v)| {
+            (
+                format!("aws_configs/{k}"),
+                serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
+            )
+        });
+        write_files(dir, files)?;
+        let _ = writeln!(
+            out,
+            "snapshot written to {}",
+            dir.join("aws_configs").display()
+        );
+    }
+    crate::out(&out);
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The plan's text, whether the compiled network passed its checks, and the compiled network.
+pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled), String> {
     let (d, c) = load(path)?;
     let blocks = d.plan();
     let subnets = blocks
@@ -181,31 +206,12 @@ pub(crate) fn plan(path: &Path, write_snapshot: Option<&Path>) -> Result<ExitCod
             d.intents.len()
         );
     }
-    if let Some(dir) = write_snapshot {
-        write_files(
-            dir,
-            c.files.iter().map(|(k, v)| {
-                (
-                    format!("aws_configs/{k}"),
-                    serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
-                )
-            }),
-        )?;
-        let _ = writeln!(
-            out,
-            "snapshot written to {}",
-            dir.join("aws_configs").display()
-        );
-    }
     if ok {
         let _ = writeln!(out, "result: the compiled network meets its design");
-        crate::out(&out);
-        Ok(ExitCode::SUCCESS)
     } else {
         let _ = writeln!(out, "result: the compiled network does NOT meet its design");
-        crate::out(&out);
-        Ok(ExitCode::FAILURE)
     }
+    Ok((out, ok, c))
 }
 
 fn write_files(dir: &Path, files: impl Iterator<Item = (String, String)>) -> Result<usize, String> {

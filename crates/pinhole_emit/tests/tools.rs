@@ -248,3 +248,30 @@ fn checkov_fails_only_accepted_checks() {
         say!("checkov {fw}: {passed} passed, failed only accepted {failed:?}");
     }
 }
+
+#[test]
+fn the_seed_design_and_the_tricky_one_match_the_editor_schema() {
+    let Some(t) = tools() else {
+        return skip("design.schema.json (jsonschema, installed with checkov)");
+    };
+    let dir = std::env::temp_dir().join(format!("pinhole-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap();
+    let mut paths = Vec::new();
+    for (name, text) in [("seed", seed.as_str()), ("tricky", TRICKY)] {
+        let v: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        let p = dir.join(format!("{name}.json"));
+        std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+        paths.push(p);
+    }
+    let script = "import sys, json, jsonschema\nschema = json.load(open(sys.argv[1]))\njsonschema.Draft202012Validator.check_schema(schema)\nfor f in sys.argv[2:]:\n    jsonschema.validate(json.load(open(f)), schema, cls=jsonschema.Draft202012Validator)\n";
+    let o = Command::new(t.join("bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(root().join("docs/design.schema.json"))
+        .args(&paths)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    say!("design.schema.json: the seed and the tricky design validate");
+}
