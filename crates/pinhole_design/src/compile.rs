@@ -202,27 +202,14 @@ impl Design {
         let mut errors: Vec<Diagnostic> = Vec::new();
         let mut warnings: Vec<Diagnostic> = Vec::new();
         let network = self.network(&mut errors, &mut warnings);
-        let files = describe::files(&network);
-        let mut b = pinhole_ingest::SnapshotBuilder::new();
-        for (path, v) in &files {
-            let mut parts = path.split('/');
-            let (account, region) = (parts.nth(1), parts.next());
-            let bytes = serde_json::to_vec(v).unwrap_or_default();
-            if let Err(e) = b.add_json(path, account, region, &bytes) {
-                errors.push(self.diag(
-                    Severity::Error,
-                    format!("the compiled network does not load: {e}"),
-                ));
-            }
-        }
-        let snapshot = match b.finish() {
-            Ok(s) => s,
+        let (files, snapshot) = match network.load() {
+            Ok(x) => x,
             Err(e) => {
                 errors.push(self.diag(
                     Severity::Error,
                     format!("the compiled network does not load: {e}"),
                 ));
-                Snapshot::default()
+                (BTreeMap::new(), Snapshot::default())
             }
         };
         for w in &snapshot.warnings {
@@ -496,6 +483,32 @@ impl Design {
         let mut net = Network { vpcs, peerings };
         rules::filters(self, &mut net, errors, warnings);
         net
+    }
+}
+
+impl Network {
+    /// The network as `describe-*` files: `accounts/<id>/<region>/<Key>.json` → contents.
+    pub fn describe_files(&self) -> BTreeMap<String, serde_json::Value> {
+        describe::files(self)
+    }
+
+    /// The `describe-*` files and the snapshot the ingest builds from them.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the ingest's own error, returned once per load; boxing it would only move the cost"
+    )]
+    pub fn load(
+        &self,
+    ) -> Result<(BTreeMap<String, serde_json::Value>, Snapshot), pinhole_ingest::IngestError> {
+        let files = self.describe_files();
+        let mut b = pinhole_ingest::SnapshotBuilder::new();
+        for (path, v) in &files {
+            let mut parts = path.split('/');
+            let (account, region) = (parts.nth(1), parts.next());
+            let bytes = serde_json::to_vec(v).unwrap_or_default();
+            b.add_json(path, account, region, &bytes)?;
+        }
+        Ok((files, b.finish()?))
     }
 }
 

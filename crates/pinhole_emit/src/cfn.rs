@@ -5,6 +5,10 @@ use crate::names::Namer;
 use pinhole_design::compile::{NSgRule, NVpc, Network, SgPeer, Target};
 use serde_json::{Map, Value, json};
 
+/// Tag on Elastic IPs: the address the design assumed for analysis (AWS assigns the real one);
+/// reading the template back uses it.
+pub const ANALYSIS_IP_TAG: &str = "pinhole:analysis-ip";
+
 fn r(id: &str) -> Value {
     json!({ "Ref": id })
 }
@@ -107,7 +111,8 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
         "Tags": tags(&format!("{}-vpc", v.name), &v.env, None),
     })));
     outputs.insert(
-        "VpcId".into(),
+        // Outputs are named as the parameters of the other stacks that take them.
+        Namer::default().cfn(&format!("{}-vpc-id", v.name)),
         json!({"Value": r("Vpc"), "Description": format!("VPC {} of {}", v.cidr, v.name)}),
     );
     if v.igw.is_some() {
@@ -136,9 +141,23 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
     let nat_ids: Vec<String> = v.nats.iter().map(|x| n.cfn(&x.name)).collect();
     for (k, nat) in v.nats.iter().enumerate() {
         let eip = n.cfn(&format!("{}-eip", nat.name));
-        resources.insert(eip.clone(), with(res("AWS::EC2::EIP", json!({"Domain": "vpc", "Tags": tags(&format!("{}-eip", nat.name), &v.env, None)})), "DependsOn", json!("InternetGatewayAttachment")));
+        let eip_ip = nat.eip.to_string();
+        let eip_tags = tags(
+            &format!("{}-eip", nat.name),
+            &v.env,
+            Some((ANALYSIS_IP_TAG, &eip_ip)),
+        );
+        resources.insert(
+            eip.clone(),
+            with(
+                res("AWS::EC2::EIP", json!({"Domain": "vpc", "Tags": eip_tags})),
+                "DependsOn",
+                json!("InternetGatewayAttachment"),
+            ),
+        );
         resources.insert(nat_ids[k].clone(), res("AWS::EC2::NatGateway", json!({
             "AllocationId": {"Fn::GetAtt": [eip, "AllocationId"]}, "SubnetId": r(&subnet_ids[nat.subnet]),
+            "PrivateIpAddress": nat.private_ip.to_string(),
             "Tags": tags(&nat.name, &v.env, None),
         })));
     }
@@ -170,8 +189,8 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                 role_cond.clone(),
                 json!({"Fn::Not": [{"Fn::Equals": [r(&role_param), ""]}]}),
             );
-            params.insert(vpc_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("VPC id of {} (output VpcId of its stack); empty until that stack exists", other.name)}));
-            params.insert(role_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("ARN of the role in account {} that accepts the peering (output PeerAcceptRoleArn of its stack)", other.account)}));
+            params.insert(vpc_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("VPC id of {} (output {vpc_param} of its stack); empty until that stack exists", other.name)}));
+            params.insert(role_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("ARN of the role in account {} that accepts the peering (output {role_param} of its stack)", other.account)}));
             conds.insert(
                 cond.clone(),
                 json!({"Fn::Not": [{"Fn::Equals": [r(&vpc_param), ""]}]}),
@@ -212,7 +231,7 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-peering-connection/*"},
                     }]}}],
                 })));
-                outputs.insert("PeerAcceptRoleArn".into(), json!({"Value": {"Fn::GetAtt": ["PeerAcceptRole", "Arn"]}, "Description": "give to the requesting stacks"}));
+                outputs.insert(Namer::default().cfn(&format!("{}-peer-role-arn", v.name)), json!({"Value": {"Fn::GetAtt": ["PeerAcceptRole", "Arn"]}, "Description": "give to the requesting stacks"}));
             }
             // Trust every requesting account.
             if let Some(Value::Array(st)) = resources

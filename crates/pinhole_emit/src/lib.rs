@@ -14,7 +14,7 @@ mod names;
 mod tf;
 pub mod yaml;
 
-pub use cfn::cloudformation;
+pub use cfn::{ANALYSIS_IP_TAG, cloudformation};
 pub use tf::terraform;
 
 use std::collections::BTreeMap;

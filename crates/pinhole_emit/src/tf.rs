@@ -371,8 +371,9 @@ fn vpc_resources(main: &mut String, namer: &mut Namer, v: &NVpc, l: &Labels) {
         );
         let _ = writeln!(
             main,
-            "resource \"aws_nat_gateway\" \"{nl}\" {{\n{p}  allocation_id = aws_eip.{nl}.id\n  subnet_id     = aws_subnet.{}.id\n{}\n  depends_on = [aws_internet_gateway.{}]\n}}\n",
+            "resource \"aws_nat_gateway\" \"{nl}\" {{\n{p}  allocation_id = aws_eip.{nl}.id\n  subnet_id     = aws_subnet.{}.id\n  private_ip    = {}\n{}\n  depends_on = [aws_internet_gateway.{}]\n}}\n",
             l.subnets[n.subnet],
+            hcl_str(&n.private_ip.to_string()),
             tags(&n.name, &v.env),
             l.igw.as_deref().unwrap_or("missing")
         );
