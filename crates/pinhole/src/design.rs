@@ -262,3 +262,141 @@ pub(crate) fn emit(path: &Path, format: IacFormat, out_dir: &Path) -> Result<Exi
     crate::out(&out);
     Ok(ExitCode::SUCCESS)
 }
+
+/// `pinhole import-cfn`: CloudFormation templates read into a describe-* snapshot.
+pub(crate) struct ImportCfn<'a> {
+    pub templates: &'a [std::path::PathBuf],
+    pub out: &'a Path,
+    pub accounts: &'a [String],
+    pub region: &'a str,
+    pub params: &'a [String],
+    pub design: Option<&'a Path>,
+    pub link: bool,
+}
+
+pub(crate) fn import_cfn(a: &ImportCfn<'_>) -> Result<ExitCode, String> {
+    use std::collections::BTreeMap;
+    let design = match a.design {
+        Some(p) => Some(load(p)?.0),
+        None => None,
+    };
+    let mut accounts: BTreeMap<String, String> = BTreeMap::new();
+    for kv in a.accounts {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("error: --account expects STACK=ACCOUNT_ID, got `{kv}`"))?;
+        accounts.insert(k.to_owned(), v.to_owned());
+    }
+    let mut params: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for kv in a.params {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("error: --param expects STACK.KEY=VALUE, got `{kv}`"))?;
+        let (stack, key) = k
+            .split_once('.')
+            .ok_or_else(|| format!("error: --param expects STACK.KEY=VALUE, got `{kv}`"))?;
+        params
+            .entry(stack.to_owned())
+            .or_default()
+            .insert(key.to_owned(), v.to_owned());
+    }
+    let mut stacks = Vec::new();
+    for path in a.templates {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("error: reading {}: {e}", path.display()))?;
+        let template = pinhole_cfn::parse(&path.display().to_string(), &text)
+            .map_err(|e| format!("error: {e}"))?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // `<alias>-<region>` names what `pinhole emit` wrote for a design.
+        let from_design = design.as_ref().and_then(|d| {
+            d.vpcs
+                .iter()
+                .find(|v| name == format!("{}-{}", v.alias, v.region))
+                .map(|v| (v.account.clone(), v.region.clone()))
+        });
+        let (account, region) = match (accounts.get(&name), from_design) {
+            (Some(acc), _) => (acc.clone(), a.region.to_owned()),
+            (None, Some(x)) => x,
+            (None, None) => {
+                eprintln!("warning: {name}: no --account {name}=ID; using 000000000000");
+                ("000000000000".to_owned(), a.region.to_owned())
+            }
+        };
+        stacks.push(pinhole_cfn::StackInput {
+            parameters: params.remove(&name).unwrap_or_default(),
+            name,
+            account,
+            region,
+            template,
+        });
+    }
+    for stack in params.keys() {
+        eprintln!("warning: --param for `{stack}`, which is not among the templates");
+    }
+    let r = pinhole_cfn::read(
+        &stacks,
+        pinhole_cfn::Options {
+            link_outputs: a.link,
+        },
+    );
+    let mut net = r.network;
+    let mut warnings = r.warnings;
+    if let Some(d) = &design {
+        warnings.extend(pinhole_cfn::place_hosts(&mut net, d));
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    if net.vpcs.is_empty() {
+        return Err("error: no VPC could be read from the templates".to_owned());
+    }
+    let (files, snap) = net
+        .load()
+        .map_err(|e| format!("error: the network read does not load: {e}"))?;
+    write_files(
+        a.out,
+        files.iter().map(|(k, v)| {
+            (
+                format!("aws_configs/{k}"),
+                serde_json::to_string_pretty(v).unwrap_or_default() + "\n",
+            )
+        }),
+    )?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} templates: {} VPCs, {} subnets, {} peering connections, {} network interfaces; {} warnings",
+        stacks.len(),
+        snap.vpcs.len(),
+        snap.subnets.len(),
+        net.peerings.len(),
+        snap.enis.len(),
+        warnings.len()
+    );
+    let _ = writeln!(
+        out,
+        "snapshot written to {}",
+        a.out.join("aws_configs").display()
+    );
+    if let Some(d) = &design {
+        let checks = pinhole_design::verify(d, &snap);
+        let (summary, ok) = summarise(&checks);
+        let _ = writeln!(
+            out,
+            "checks of the design on the network read back ({} probes):",
+            checks.len()
+        );
+        out.push_str(&summary);
+        crate::out(&out);
+        return Ok(if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    crate::out(&out);
+    Ok(ExitCode::SUCCESS)
+}

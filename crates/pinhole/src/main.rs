@@ -109,6 +109,30 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Read CloudFormation templates (YAML or JSON; AWS::EC2 network resources) into a
+    /// describe-* snapshot under DIR/aws_configs
+    ImportCfn {
+        /// Template files; each is one stack, named by its file stem
+        #[arg(required = true)]
+        templates: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// STACK=ACCOUNT_ID, for each stack (with --design, `<alias>-<region>` stacks need none)
+        #[arg(long = "account", value_name = "STACK=ID")]
+        accounts: Vec<String>,
+        /// Region of the stacks without one from --design
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// STACK.PARAMETER=VALUE (others take their defaults)
+        #[arg(long = "param", value_name = "STACK.KEY=VALUE")]
+        params: Vec<String>,
+        /// The design the templates were emitted from: places its hosts and checks it on the result
+        #[arg(long)]
+        design: Option<PathBuf>,
+        /// Do not fill empty parameters from the same-named outputs of the other stacks
+        #[arg(long)]
+        no_link: bool,
+    },
     /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
     Query {
         snapshot: PathBuf,
@@ -249,6 +273,23 @@ fn main() -> ExitCode {
             format,
             out,
         } => design::emit(&design, format, &out),
+        Command::ImportCfn {
+            templates,
+            out,
+            accounts,
+            region,
+            params,
+            design,
+            no_link,
+        } => design::import_cfn(&design::ImportCfn {
+            templates: &templates,
+            out: &out,
+            accounts: &accounts,
+            region: &region,
+            params: &params,
+            design: design.as_deref(),
+            link: !no_link,
+        }),
         Command::Query {
             snapshot,
             flows,

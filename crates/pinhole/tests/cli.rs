@@ -500,3 +500,59 @@ fn emit_writes_both_formats_deterministically() {
         assert_eq!(a, b, "{rel} differs between two runs");
     }
 }
+
+#[test]
+fn emitted_cloudformation_imports_back_and_meets_the_design() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-cfn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let emitted = dir.join("emitted");
+    let o = pinhole(
+        &[
+            "emit",
+            "examples/seed/design.yaml",
+            "--format",
+            "cloudformation",
+            "--out",
+            emitted.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut args: Vec<String> = vec!["import-cfn".into()];
+    for stack in ["dev-us-east-1", "prod-us-east-1", "qa-us-east-1"] {
+        args.push(
+            emitted
+                .join(format!("cloudformation/{stack}.yaml"))
+                .display()
+                .to_string(),
+        );
+    }
+    let read_back = dir.join("read");
+    args.extend([
+        "--design".into(),
+        "examples/seed/design.yaml".into(),
+        "--out".into(),
+        read_back.display().to_string(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = pinhole(&args, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no warnings on emitted templates");
+    let out = stdout(&o);
+    assert!(
+        out.contains("3 templates: 3 VPCs, 12 subnets, 3 peering connections"),
+        "{out}"
+    );
+    assert!(out.contains("isolation  142/142 blocked"), "{out}");
+    // The snapshot written answers the seed's probes like the hand-corrected one.
+    let probes = std::fs::read_to_string(root().join("examples/seed-fixed/probes.jsonl")).unwrap();
+    let o = pinhole(
+        &["query", read_back.to_str().unwrap(), "--flows", "-"],
+        Some(&probes),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for line in stdout(&o).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["verdict"], v["expect"], "{line}");
+    }
+}

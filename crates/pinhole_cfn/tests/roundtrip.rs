@@ -136,6 +136,8 @@ Parameters:
   ThreeAZs: { Type: String, Default: 'false', AllowedValues: ['true', 'false'] }
   Env: { Type: String, Default: dev }
   ImportedPcx: { Type: String, Default: '' }
+  AZs: { Type: 'List<AWS::EC2::AvailabilityZone::Name>' }
+  Tag1: { Type: String, Default: Network=Private }
 Mappings:
   Sizes:
     dev: { Bits: 8 }
@@ -143,6 +145,7 @@ Conditions:
   UseThird: !Equals [!Ref ThreeAZs, 'true']
   IsProd: !Equals [!Ref Env, prod]
   NotProd: !Not [!Condition IsProd]
+  HasTag1: !And [!Not [!Equals [!Ref Tag1, '']], !Condition NotProd]
 Resources:
   Vpc:
     Type: AWS::EC2::VPC
@@ -173,6 +176,27 @@ Resources:
       VpcId: !Ref Vpc
       AvailabilityZone: !Select [2, !GetAZs '']
       CidrBlock: !Select [5, !Cidr [!Ref VpcCidr, 6, 8]]
+  PrivateB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      AvailabilityZone: !Select ['1', !Ref AZs]
+      CidrBlock: !Select [4, !Cidr [!Ref VpcCidr, 6, 8]]
+      Tags:
+        - Key: Name
+          Value: private b
+        - !If
+          - HasTag1
+          - Key: !Select ['0', !Split ['=', !Ref Tag1]]
+            Value: !Select ['1', !Split ['=', !Ref Tag1]]
+          - !Ref 'AWS::NoValue'
+  PrivateBAcl: { Type: AWS::EC2::NetworkAcl, Properties: { VpcId: !Ref Vpc } }
+  PrivateBAclIn:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: { CidrBlock: 0.0.0.0/0, Egress: false, NetworkAclId: !Ref PrivateBAcl, Protocol: -1, RuleAction: allow, RuleNumber: 100 }
+  PrivateBAclAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: { SubnetId: !Ref PrivateB, NetworkAclId: !Ref PrivateBAcl }
   NatEip: { Type: AWS::EC2::EIP, Properties: { Domain: vpc } }
   Nat:
     Type: AWS::EC2::NatGateway
@@ -241,9 +265,12 @@ fn a_quick_start_style_template_reads_with_warnings() {
         subnets,
         vec![
             ("10.0.0.0/24".into(), "eu-west-1a".into()),
-            ("10.0.3.0/24".into(), "eu-west-1a".into())
+            ("10.0.3.0/24".into(), "eu-west-1a".into()),
+            ("10.0.4.0/24".into(), "eu-west-1a".into())
         ]
     );
+    let b = v.subnets.iter().find(|s| s.name == "private b").unwrap();
+    assert!(b.nacl.is_some());
     assert!(v.igw.is_some());
     assert_eq!(v.nats.len(), 1);
     let app = v.sgs.iter().find(|g| g.description == "app").unwrap();
@@ -264,7 +291,7 @@ fn a_quick_start_style_template_reads_with_warnings() {
     let mut st3 = st.clone();
     st3.parameters.insert("ThreeAZs".into(), "true".into());
     let r3 = read(&[st3], Options::default());
-    assert_eq!(r3.network.vpcs[0].subnets.len(), 3);
+    assert_eq!(r3.network.vpcs[0].subnets.len(), 4);
     assert!(
         r3.network.vpcs[0]
             .subnets
@@ -273,7 +300,7 @@ fn a_quick_start_style_template_reads_with_warnings() {
     );
     // And it loads as a snapshot.
     let (_, snap) = r3.network.load().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(snap.subnets.len(), 3);
+    assert_eq!(snap.subnets.len(), 4);
 }
 
 #[test]

@@ -56,3 +56,21 @@ fn the_compiled_seed_answers_the_seed_fixed_probes() {
     assert!(n >= 20);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_bundled_generated_snapshot_is_up_to_date() {
+    let c = seed().compile().unwrap_or_else(|e| panic!("{e}"));
+    let dir = root().join("examples/seed-design/aws_configs");
+    let mut stale = Vec::new();
+    for (rel, v) in &c.files {
+        let want = serde_json::to_string_pretty(v).unwrap() + "\n";
+        let have = std::fs::read_to_string(dir.join(rel)).unwrap_or_default();
+        if have != want {
+            stale.push(rel.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "examples/seed-design is out of date ({stale:?}); run `pinhole plan examples/seed/design.yaml --write-snapshot examples/seed-design`"
+    );
+}
