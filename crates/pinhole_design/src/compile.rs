@@ -480,6 +480,38 @@ impl Design {
             }
             vpcs.push(nv);
         }
+        // Peering quotas: 50 active peering connections a VPC by default (adjustable to 125).
+        for (vi, v) in vpcs.iter().enumerate() {
+            let n = self.peers(vi).len();
+            if n > 125 {
+                errors.push(self.diag(Severity::Error, format!("{}: {n} peering connections exceed AWS's maximum of 125 per VPC (list the pairs that need peering, or use a transit gateway)", v.name)));
+            } else if n > 50 {
+                warnings.push(self.diag(
+                    Severity::Warning,
+                    format!(
+                        "{}: {n} peering connections exceed AWS's default quota of 50 per VPC",
+                        v.name
+                    ),
+                ));
+            }
+        }
+        // Route quotas: 50 routes a table by default (adjustable to 1,000).
+        for v in &vpcs {
+            for rt in &v.route_tables {
+                let n = rt.routes.len() + 1;
+                if n > 1000 {
+                    errors.push(self.diag(
+                        Severity::Error,
+                        format!(
+                            "{}: {n} routes exceed AWS's maximum of 1,000 per route table",
+                            rt.name
+                        ),
+                    ));
+                } else if n > 50 {
+                    warnings.push(self.diag(Severity::Warning, format!("{}: {n} routes exceed AWS's default quota of 50 per route table (raise it, or peer fewer VPCs)", rt.name)));
+                }
+            }
+        }
         let mut net = Network { vpcs, peerings };
         rules::filters(self, &mut net, errors, warnings);
         net

@@ -237,3 +237,23 @@ fn without_the_isolation_gap_the_public_tiers_are_isolated_too() {
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+#[test]
+fn a_full_mesh_past_the_peering_quota_is_an_error() {
+    // 130 accounts in one environment, fully peered: 129 peering connections per VPC.
+    let mut text = String::from("version: 1\naccounts:\n");
+    for i in 0..130 {
+        text.push_str(&format!("  a{i}: \"{:012}\"\n", 100_000_000_000u64 + i));
+    }
+    text.push_str("regions:\n  us-east-1: { azs: { a: 0 } }\nenvironments:\n  dev:\n    pools: { us-east-1: 10.0.0.0/8 }\n    accounts:\n");
+    for i in 0..130 {
+        text.push_str(&format!("      a{i}: {i}\n"));
+    }
+    text.push_str("template:\n  vpc: 20\n  az: 22\n  tiers:\n    app: { size: 24, slot: 0, role: data }\npeering: full\n");
+    let e = err(&text);
+    assert!(
+        e.contains("129 peering connections exceed AWS's maximum of 125 per VPC"),
+        "{}",
+        &e[..e.len().min(2000)]
+    );
+}

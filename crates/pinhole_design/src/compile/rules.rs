@@ -100,8 +100,9 @@ pub(super) fn filters(
                 .filter(|(o, _)| d.vpcs[*o].env != v.env)
                 .map(|(o, _)| d.vpcs[o].cidr)
                 .collect();
+            // Adjacent peer VPCs (consecutive slots) share one rule: NACLs hold 20 rules a direction.
             denied.sort();
-            draft.denies = denied;
+            draft.denies = Ipv4Net::aggregate(&denied);
             drafts.insert((vi, t.clone()), draft);
         }
     }
@@ -109,7 +110,7 @@ pub(super) fn filters(
         |drafts: &BTreeMap<(usize, String), AclDraft>, vi: usize, tier: &str, other: usize| {
             drafts
                 .get(&(vi, tier.to_owned()))
-                .is_some_and(|a| a.denies.contains(&d.vpcs[other].cidr))
+                .is_some_and(|a| a.denies.iter().any(|n| n.contains(&d.vpcs[other].cidr)))
         };
 
     // Security groups: host egress first.
