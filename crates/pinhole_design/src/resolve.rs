@@ -936,7 +936,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         if services.iter().any(|s| s.proto == 1) {
             cx.warn(
                 p.referenced,
-                "pinhole: icmp is opened for echo requests (type 8) and replies (type 0)"
+                "pinhole: icmp opens echo (type 8) in the security groups; the NACL rules allow every ICMP type to and from the pinhole's addresses"
                     .to_owned(),
             );
         }

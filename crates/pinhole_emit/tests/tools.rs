@@ -275,3 +275,60 @@ fn the_seed_design_and_the_tricky_one_match_the_editor_schema() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     say!("design.schema.json: the seed and the tricky design validate");
 }
+
+/// `terraform validate` against the real AWS provider schema, when Terraform and a local provider
+/// mirror are at hand (`$PINHOLE_TF_PLUGIN_DIR`, else `/opt/tf-plugins`): no network is used.
+#[test]
+fn terraform_validate_accepts_every_account_directory() {
+    let plugins = std::env::var_os("PINHOLE_TF_PLUGIN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/tf-plugins"));
+    let has_tf = Command::new("terraform")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_tf || !plugins.is_dir() {
+        return say!(
+            "SKIPPED terraform validate: needs `terraform` on PATH and a provider mirror in $PINHOLE_TF_PLUGIN_DIR or /opt/tf-plugins"
+        );
+    }
+    let mut n = 0;
+    for dir in [seed_dir("tf-validate"), emit_all("tricky-tf", TRICKY)] {
+        let mut accounts: Vec<PathBuf> = std::fs::read_dir(dir.join("terraform"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        accounts.sort();
+        for acc in accounts {
+            for args in [
+                vec![
+                    "init".to_owned(),
+                    "-backend=false".into(),
+                    "-input=false".into(),
+                    "-no-color".into(),
+                    format!("-plugin-dir={}", plugins.display()),
+                ],
+                vec!["validate".to_owned(), "-no-color".into()],
+            ] {
+                let o = Command::new("terraform")
+                    .args(&args)
+                    .current_dir(&acc)
+                    .env("CHECKPOINT_DISABLE", "1")
+                    .env("TF_IN_AUTOMATION", "1")
+                    .output()
+                    .unwrap();
+                assert!(
+                    o.status.success(),
+                    "terraform {} in {}:\n{}\n{}",
+                    args[0],
+                    acc.display(),
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            n += 1;
+        }
+    }
+    say!("terraform validate: {n} account directories valid");
+}
