@@ -102,6 +102,7 @@ fn summarise(checks: &[Check]) -> (String, bool) {
         ("pinhole", "pinholes", "reachable"),
         ("flow", "flows", "reachable"),
         ("isolation", "isolation", "blocked"),
+        ("egress", "egress", "as each host's egress policy says"),
     ];
     for (prefix, label, verdict) in kinds {
         let of: Vec<&Check> = checks

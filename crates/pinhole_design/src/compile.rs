@@ -189,7 +189,7 @@ pub fn sg_text(s: &str) -> String {
 
 /// A public address for analysis where the design gives none: 3.x.y.z (an AWS range) from the
 /// VPC index and a counter, unique in the design.
-fn placeholder_ip(vpc: usize, n: usize) -> Ipv4Addr {
+pub(crate) fn placeholder_ip(vpc: usize, n: usize) -> Ipv4Addr {
     let v = u32::try_from(vpc).unwrap_or(0) & 0xffff;
     let n = u32::try_from(n).unwrap_or(0) & 0xff;
     Ipv4Addr::from((3u32 << 24) | (v << 8) | n)
@@ -431,7 +431,7 @@ impl Design {
                 hosts: Vec::new(),
             };
             // Hosts and their groups.
-            for (hi, h) in self.hosts.iter().enumerate().filter(|(_, h)| h.vpc == vi) {
+            for h in self.hosts.iter().filter(|h| h.vpc == vi) {
                 let sg_name = sg_text(&format!("{}-sg", h.name));
                 nv.sgs.push(NSg {
                     id: id("sg", &format!("{name}/{sg_name}")),
@@ -458,13 +458,7 @@ impl Design {
                         })
                     })
                     .collect();
-                let public_ip = match (h.public_ip, self.tier(&h.tier).map(|t| t.role)) {
-                    (Some(ip), _) => Some(ip),
-                    (None, Some(Role::Public)) if h.kind != HostKind::Rds => {
-                        Some(placeholder_ip(vi, hi % 200))
-                    }
-                    _ => None,
-                };
+                let public_ip = h.public_ip;
                 nv.hosts.push(NHost {
                     id: if h.kind == HostKind::Rds {
                         h.name.clone()

@@ -780,6 +780,10 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
                 continue;
             }
             let public_ip = match hv.public_ip.get(&acc.value) {
+                // A public tier assigns an address on launch: one made up for analysis.
+                None if tier.role == Role::Public && kind != HostKind::Rds => {
+                    Some(crate::compile::placeholder_ip(v, hosts.len() % 200))
+                }
                 None => None,
                 Some(ip) => match ip.value.parse::<Ipv4Addr>() {
                     Ok(a) => {

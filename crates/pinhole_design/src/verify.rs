@@ -162,6 +162,53 @@ pub fn verify(d: &Design, snap: &Snapshot) -> Vec<Check> {
             }
         }
     }
+    // Egress: hosts of tiers without egress never reach the internet; hosts of NAT tiers (and
+    // public hosts) reach it on what their egress policy allows.
+    let https = Service {
+        proto: 6,
+        from: 443,
+        to: 443,
+    };
+    let http = Service {
+        proto: 6,
+        from: 80,
+        to: 80,
+    };
+    for h in &d.hosts {
+        if h.kind == HostKind::Rds {
+            continue;
+        }
+        let Some(tier) = d.tier(&h.tier) else {
+            continue;
+        };
+        let Some(sa) = h.addrs().next() else { continue };
+        let can_leave = match tier.role {
+            crate::spec::Role::Public => h.public_ip.is_some(),
+            // Without a public address a host in a public tier has no way out.
+            _ => tier.egress != crate::spec::Egress::None,
+        };
+        for s in [https, http] {
+            let allowed = h.egress.as_ref().is_none_or(|list| {
+                list.iter()
+                    .any(|x| x.proto == 6 && x.from <= s.from && s.from <= x.to)
+            });
+            let expect = if can_leave && allowed {
+                Verdict::Reachable
+            } else {
+                Verdict::Blocked
+            };
+            probe(
+                "egress".to_owned(),
+                h.name.clone(),
+                "internet".to_owned(),
+                sa,
+                INTERNET,
+                &s,
+                s.from,
+                expect,
+            );
+        }
+    }
     // Isolation: every service the design names, and ssh.
     let mut services: BTreeSet<Service> = d
         .pinholes
