@@ -30,7 +30,7 @@ pub fn run() -> Result<ExitCode, String> {
     outln!(
         "network it compiles to checked against the design (pinholes open, environments isolated).\n"
     );
-    let (plan, _, _) = crate::design::plan_report(&dir.join("seed").join("design.yaml"))?;
+    let (plan, _, _, _) = crate::design::plan_report(&dir.join("seed").join("design.yaml"))?;
     crate::out(&plan);
     outln!("\nThe same network as the article wrote it by hand (examples/seed), and its bug:\n");
     let seed = crate::load(&dir.join("seed"))?;

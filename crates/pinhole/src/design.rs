@@ -135,8 +135,42 @@ fn summarise(checks: &[Check]) -> (String, bool) {
     (out, ok)
 }
 
-pub(crate) fn plan(path: &Path, write_snapshot: Option<&Path>) -> Result<ExitCode, String> {
-    let (mut out, ok, c) = plan_report(path)?;
+pub(crate) fn plan(
+    path: &Path,
+    write_snapshot: Option<&Path>,
+    write_probes: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let (mut out, ok, c, checks) = plan_report(path)?;
+    if let Some(file) = write_probes {
+        let mut text = String::new();
+        for k in &checks {
+            let mut v = serde_json::json!({
+                "src": k.src_ip.to_string(),
+                "dst": k.dst_ip.to_string(),
+                "proto": k.service.proto_name(),
+                "expect": k.expect.as_str(),
+                "check": k.what,
+                "from": k.src,
+                "to": k.dst,
+            });
+            if k.service.proto != 1
+                && let Some(o) = v.as_object_mut()
+            {
+                o.insert("port".to_owned(), serde_json::json!(k.port));
+            }
+            text.push_str(&v.to_string());
+            text.push('\n');
+        }
+        std::fs::write(file, text)
+            .map_err(|e| format!("error: writing {}: {e}", file.display()))?;
+        let _ = writeln!(
+            out,
+            "{} probes written to {} (`pinhole query <SNAPSHOT> --flows {}` checks a deployed network against the design)",
+            checks.len(),
+            file.display(),
+            file.display()
+        );
+    }
     if let Some(dir) = write_snapshot {
         let files = c.files.iter().map(|(k, v)| {
             (
@@ -159,8 +193,9 @@ pub(crate) fn plan(path: &Path, write_snapshot: Option<&Path>) -> Result<ExitCod
     })
 }
 
-/// The plan's text, whether the compiled network passed its checks, and the compiled network.
-pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled), String> {
+/// The plan's text, whether the compiled network passed its checks, the compiled network and
+/// the checks.
+pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled, Vec<Check>), String> {
     let (d, c) = load(path)?;
     let blocks = d.plan();
     let subnets = blocks
@@ -212,7 +247,7 @@ pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled), Strin
     } else {
         let _ = writeln!(out, "result: the compiled network does NOT meet its design");
     }
-    Ok((out, ok, c))
+    Ok((out, ok, c, checks))
 }
 
 fn write_files(dir: &Path, files: impl Iterator<Item = (String, String)>) -> Result<usize, String> {

@@ -97,6 +97,10 @@ enum Command {
         /// Also write the compiled network as a describe-* snapshot under DIR/aws_configs
         #[arg(long, value_name = "DIR")]
         write_snapshot: Option<PathBuf>,
+        /// Also write the checks as `pinhole query` JSON Lines with an `expect` field, to check a
+        /// deployed network against the design
+        #[arg(long, value_name = "FILE")]
+        write_probes: Option<PathBuf>,
     },
     /// Write a design's network as Terraform (one directory per account) or CloudFormation (one
     /// template per account and region)
@@ -267,7 +271,8 @@ fn main() -> ExitCode {
         Command::Plan {
             design,
             write_snapshot,
-        } => design::plan(&design, write_snapshot.as_deref()),
+            write_probes,
+        } => design::plan(&design, write_snapshot.as_deref(), write_probes.as_deref()),
         Command::Emit {
             design,
             format,
