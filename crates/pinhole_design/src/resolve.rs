@@ -955,6 +955,11 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         });
     }
 
+    // Intents are the intent engine's to parse; catch here what its format makes certain: one
+    // kind per intent, and group names that exist.
+    for (i, it) in raw.intents.iter().enumerate() {
+        check_intent(&mut cx, i, it, &groups, &hosts);
+    }
     let intents = raw.intents.iter().map(|v| v.value.clone()).collect();
     let (errors, warnings): (Vec<_>, Vec<_>) = cx
         .diags
@@ -983,6 +988,73 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         intents,
         warnings,
     })
+}
+
+fn check_intent(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    it: &Sp<serde_json::Value>,
+    groups: &BTreeMap<String, serde_json::Value>,
+    hosts: &[HostPlan],
+) {
+    let Some(m) = it.value.as_object() else {
+        cx.err(
+            it.referenced,
+            format!(
+                "intent {}: expected a map with one of deny, require, only, egress",
+                i + 1
+            ),
+        );
+        return;
+    };
+    let name = m
+        .get("name")
+        .and_then(|v| v.as_str())
+        .map_or_else(|| (i + 1).to_string(), |n| format!("`{n}`"));
+    let kinds: Vec<&str> = ["deny", "require", "only", "egress"]
+        .into_iter()
+        .filter(|k| m.contains_key(*k))
+        .collect();
+    if kinds.len() != 1 {
+        cx.err(
+            it.referenced,
+            format!(
+                "intent {name}: expected exactly one of deny, require, only, egress (found {})",
+                if kinds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    kinds.join(", ")
+                }
+            ),
+        );
+    }
+    for k in m.keys() {
+        if !["name", "deny", "except", "require", "only", "egress"].contains(&k.as_str()) {
+            cx.err(it.referenced, format!("intent {name}: unknown key `{k}` (expected name, deny, except, require, only, egress)"));
+        }
+    }
+    let mut rules: Vec<&serde_json::Value> = kinds.iter().filter_map(|k| m.get(*k)).collect();
+    if let Some(serde_json::Value::Array(ex)) = m.get("except") {
+        rules.extend(ex.iter());
+    }
+    for r in rules {
+        for side in ["from", "to"] {
+            if let Some(g) = r.get(side).and_then(|v| v.as_str())
+                && !groups.contains_key(g)
+                && g != "internet"
+                && g != "any"
+                && !hosts.iter().any(|h| h.name == g)
+            {
+                cx.err(
+                    it.referenced,
+                    format!(
+                        "intent {name}: unknown group `{g}` (known: {})",
+                        names(groups.keys())
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Errors and warnings in file order.

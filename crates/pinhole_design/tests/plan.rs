@@ -257,3 +257,20 @@ fn a_full_mesh_past_the_peering_quota_is_an_error() {
         &e[..e.len().min(2000)]
     );
 }
+
+#[test]
+fn intents_naming_unknown_groups_are_errors() {
+    let text = BASE.to_owned()
+        + "groups:\n  dev: { account: dev }\n  prod: { account: prod }\nintents:\n  - name: iso\n    deny: { from: dev, to: prdo }\n";
+    let e = err(&text);
+    assert!(
+        e.contains("d.yaml:19:5: error: intent `iso`: unknown group `prdo` (known: dev, prod)"),
+        "{e}"
+    );
+    let e = err(&(BASE.to_owned()
+        + "intents:\n  - { name: two, deny: { from: any, to: any }, require: { from: any, to: any } }\n"));
+    assert!(
+        e.contains("expected exactly one of deny, require, only, egress (found deny, require)"),
+        "{e}"
+    );
+}
