@@ -312,6 +312,7 @@ fn garbage_is_an_error_or_warnings_never_a_panic() {
         "Resources:\n  X: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Nope, CidrBlock: !Cidr [1, 2] } }",
         "{\"Resources\": {\"V\": {\"Type\": \"AWS::EC2::VPC\", \"Properties\": {\"CidrBlock\": {\"Fn::Select\": [9, []]}}}}}",
         "A: !Ref\n",
+        "Resources:\n  V: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n  S: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref V, CidrBlock: 10.0.0.7/32 } }\n  N: { Type: AWS::EC2::NatGateway, Properties: { SubnetId: !Ref S } }\n",
         "Conditions: { C: !Condition C }\nResources: { V: { Type: AWS::EC2::VPC, Condition: C, Properties: { CidrBlock: 10.0.0.0/16 } } }",
     ] {
         if let Ok(template) = parse("g", text) {
@@ -322,7 +323,8 @@ fn garbage_is_an_error_or_warnings_never_a_panic() {
                 template,
                 parameters: BTreeMap::new(),
             };
-            let _ = read(&[st], Options { link_outputs: true });
+            let r = read(&[st], Options { link_outputs: true });
+            let _ = r.network.load();
         }
     }
 }

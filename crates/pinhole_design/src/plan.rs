@@ -74,7 +74,7 @@ impl Design {
                 slot: v.slot,
                 cidr: v.cidr,
                 addresses: size(&v.cidr),
-                usable: size(&v.cidr) - 5,
+                usable: size(&v.cidr).saturating_sub(5),
             });
             for a in &v.azs {
                 out.push(Block {
@@ -87,7 +87,7 @@ impl Design {
                     slot: a.slot,
                     cidr: a.cidr,
                     addresses: size(&a.cidr),
-                    usable: size(&a.cidr) - 5,
+                    usable: size(&a.cidr).saturating_sub(5),
                 });
                 let mut subs: Vec<_> = a.subnets.iter().collect();
                 subs.sort_by_key(|s| s.cidr);
@@ -103,7 +103,7 @@ impl Design {
                         slot,
                         cidr: s.cidr,
                         addresses: size(&s.cidr),
-                        usable: size(&s.cidr) - 5,
+                        usable: size(&s.cidr).saturating_sub(5),
                     });
                 }
             }

@@ -173,7 +173,7 @@ pub(super) fn files(net: &Network) -> BTreeMap<String, Value> {
             let size: u64 = 1u64 << (32 - s.cidr.prefix_len());
             f.entry("Subnets").or_default().push(json!({
                 "AvailabilityZone": s.zone,
-                "AvailableIpAddressCount": size - 5,
+                "AvailableIpAddressCount": size.saturating_sub(5),
                 "CidrBlock": s.cidr.to_string(),
                 "DefaultForAz": false,
                 "MapPublicIpOnLaunch": s.public,
