@@ -598,3 +598,15 @@ fn the_design_probes_find_the_seed_bugs_in_the_hand_written_network() {
         ]
     );
 }
+
+#[test]
+fn plan_of_the_organisation_example() {
+    let o = pinhole(&["plan", "examples/design/org.yaml"], None);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("8 VPCs, 10 peering connections"), "{out}");
+    assert!(
+        out.contains("result: the compiled network meets its design"),
+        "{out}"
+    );
+}

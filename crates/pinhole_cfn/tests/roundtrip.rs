@@ -328,3 +328,32 @@ fn garbage_is_an_error_or_warnings_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn the_organisation_example_reads_back_to_the_same_checks() {
+    let text = std::fs::read_to_string(root().join("examples/design/org.yaml")).unwrap();
+    let d = pinhole_design::parse("org.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let compiled = d.compile().unwrap_or_else(|e| panic!("{e}"));
+    let r = read(&stacks(&d, false), Options { link_outputs: true });
+    let mut net = r.network;
+    assert_eq!(net.vpcs.len(), 8, "{:#?}", r.warnings);
+    assert_eq!(
+        net.peerings.len(),
+        compiled.network.peerings.len(),
+        "{:#?}",
+        r.warnings
+    );
+    assert!(place_hosts(&mut net, &d).is_empty());
+    let (_, snap) = net.load().unwrap_or_else(|e| panic!("{e}"));
+    let a = pinhole_design::verify(&d, &compiled.snapshot);
+    let b = pinhole_design::verify(&d, &snap);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            x.got, y.got,
+            "{} {} -> {} {}: {}",
+            x.what, x.src, x.dst, x.port, y.reason
+        );
+    }
+    assert!(b.iter().all(pinhole_design::Check::ok));
+}

@@ -90,6 +90,12 @@ fn emit_all(name: &str, text: &str) -> PathBuf {
     out
 }
 
+/// The bundled organisation example, emitted under a directory of its own per test.
+fn org_dir(test: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("examples/design/org.yaml")).unwrap();
+    emit_all(&format!("org-{test}"), &text)
+}
+
 /// The seed emitted under a directory of its own per test (tests run in parallel).
 fn seed_dir(test: &str) -> PathBuf {
     let text = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap();
@@ -133,7 +139,11 @@ fn cfn_lint_finds_no_errors() {
     let Some(t) = tools() else {
         return skip("cfn-lint");
     };
-    for dir in [seed_dir("cfn-lint"), emit_all("tricky-cfn", TRICKY)] {
+    for dir in [
+        seed_dir("cfn-lint"),
+        emit_all("tricky-cfn", TRICKY),
+        org_dir("cfn-lint"),
+    ] {
         let templates = files(&dir.join("cloudformation"), "yaml");
         assert!(!templates.is_empty());
         let o = Command::new(t.join("bin/cfn-lint"))
@@ -160,7 +170,11 @@ fn python_hcl2_parses_every_terraform_file() {
     let Some(t) = tools() else {
         return skip("python-hcl2");
     };
-    for dir in [seed_dir("hcl2"), emit_all("tricky-hcl", TRICKY)] {
+    for dir in [
+        seed_dir("hcl2"),
+        emit_all("tricky-hcl", TRICKY),
+        org_dir("hcl2"),
+    ] {
         let tf = files(&dir.join("terraform"), "tf");
         assert!(tf.len() >= 8);
         let script = "import sys, hcl2\nfor f in sys.argv[1:]:\n    with open(f) as fh:\n        hcl2.load(fh)\nprint(len(sys.argv) - 1)\n";
@@ -200,7 +214,11 @@ fn checkov_fails_only_accepted_checks() {
     };
     let accepted = accepted_checks();
     assert!(!accepted.is_empty());
-    for dir in [seed_dir("checkov"), emit_all("tricky-checkov", TRICKY)] {
+    for dir in [
+        seed_dir("checkov"),
+        emit_all("tricky-checkov", TRICKY),
+        org_dir("checkov"),
+    ] {
         for fw in ["terraform", "cloudformation"] {
             let o = Command::new(t.join("bin/checkov"))
                 .args([
@@ -259,7 +277,12 @@ fn the_seed_design_and_the_tricky_one_match_the_editor_schema() {
     std::fs::create_dir_all(&dir).unwrap();
     let seed = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap();
     let mut paths = Vec::new();
-    for (name, text) in [("seed", seed.as_str()), ("tricky", TRICKY)] {
+    let org = std::fs::read_to_string(root().join("examples/design/org.yaml")).unwrap();
+    for (name, text) in [
+        ("seed", seed.as_str()),
+        ("tricky", TRICKY),
+        ("org", org.as_str()),
+    ] {
         let v: serde_json::Value = serde_saphyr::from_str(text).unwrap();
         let p = dir.join(format!("{name}.json"));
         std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
