@@ -95,6 +95,14 @@ pub(crate) fn plan_table(blocks: &[Block]) -> String {
     out
 }
 
+/// The design's checks and its intents, sampled; the intents that could not be sampled.
+fn all_checks(d: &Design, snap: &pinhole_model::Snapshot) -> (Vec<Check>, Vec<String>) {
+    let mut checks = pinhole_design::verify(d, snap);
+    let (intents, not_checked) = pinhole_design::verify_intents(d, snap);
+    checks.extend(intents);
+    (checks, not_checked)
+}
+
 fn summarise(checks: &[Check]) -> (String, bool) {
     let mut out = String::new();
     let mut ok = true;
@@ -103,6 +111,7 @@ fn summarise(checks: &[Check]) -> (String, bool) {
         ("flow", "flows", "reachable"),
         ("isolation", "isolation", "blocked"),
         ("egress", "egress", "as each host's egress policy says"),
+        ("intent", "intents", "as the intents state"),
     ];
     for (prefix, label, verdict) in kinds {
         let of: Vec<&Check> = checks
@@ -227,7 +236,7 @@ pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled, Vec<Ch
         sgs,
         d.hosts.len()
     );
-    let checks = pinhole_design::verify(&d, &c.snapshot);
+    let (checks, not_checked) = all_checks(&d, &c.snapshot);
     let (summary, ok) = summarise(&checks);
     let _ = writeln!(
         out,
@@ -235,10 +244,13 @@ pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled, Vec<Ch
         checks.len()
     );
     out.push_str(&summary);
+    for n in &not_checked {
+        let _ = writeln!(out, "  {n}");
+    }
     if !d.intents.is_empty() {
         let _ = writeln!(
             out,
-            "intents: {} stated; the probes above stand in for them until the intent engine (`pinhole check`) is wired in",
+            "intents: {} stated, sampled above on the design's hosts; the intent engine (`pinhole check`) will prove them for every packet",
             d.intents.len()
         );
     }
@@ -272,7 +284,7 @@ pub(crate) enum IacFormat {
 
 pub(crate) fn emit(path: &Path, format: IacFormat, out_dir: &Path) -> Result<ExitCode, String> {
     let (d, c) = load(path)?;
-    let checks = pinhole_design::verify(&d, &c.snapshot);
+    let (checks, _) = all_checks(&d, &c.snapshot);
     let (summary, ok) = summarise(&checks);
     if !ok {
         return Err(format!(
@@ -418,7 +430,7 @@ pub(crate) fn import_cfn(a: &ImportCfn<'_>) -> Result<ExitCode, String> {
         a.out.join("aws_configs").display()
     );
     if let Some(d) = &design {
-        let checks = pinhole_design::verify(d, &snap);
+        let (checks, _) = all_checks(d, &snap);
         let (summary, ok) = summarise(&checks);
         let _ = writeln!(
             out,

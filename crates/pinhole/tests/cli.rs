@@ -589,12 +589,15 @@ fn the_design_probes_find_the_seed_bugs_in_the_hand_written_network() {
     // The hand-corrected network meets the design; so does the one generated from it.
     assert_eq!(disagreements("examples/seed-fixed"), Vec::<String>::new());
     assert_eq!(disagreements("examples/seed-design"), Vec::<String>::new());
-    // The network as the article wrote it breaks the pinhole twice: the reply, and the failover.
+    // The network as the article wrote it breaks the pinhole twice, the reply and the failover,
+    // and with it the intent that requires the pinhole.
     assert_eq!(
         disagreements("examples/seed"),
         vec![
             "\"pinhole weekly-refresh\" \"10.10.1.50\" -> \"172.16.1.100\"".to_owned(),
             "\"pinhole weekly-refresh\" \"10.10.1.50\" -> \"172.16.17.100\"".to_owned(),
+            "\"intent batch-reaches-the-database-in-every-zone\" \"10.10.1.50\" -> \"172.16.1.100\"".to_owned(),
+            "\"intent batch-reaches-the-database-in-every-zone\" \"10.10.1.50\" -> \"172.16.17.100\"".to_owned(),
         ]
     );
 }
@@ -607,6 +610,28 @@ fn plan_of_the_organisation_example() {
     assert!(out.contains("8 VPCs, 10 peering connections"), "{out}");
     assert!(
         out.contains("result: the compiled network meets its design"),
+        "{out}"
+    );
+}
+
+#[test]
+fn plan_fails_when_the_design_breaks_its_own_intents() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-intent-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap()
+        + "  - name: qa-batch-too\n    require: { from: { account: qa, tier: private }, to: prod-db, services: [tcp/3306] }\n";
+    let bad = dir.join("design.yaml");
+    std::fs::write(&bad, text).unwrap();
+    let o = pinhole(&["plan", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("intents    60/62 as the intents state"),
+        "{out}"
+    );
+    assert!(out.contains("FAIL intent qa-batch-too: qa-app 10.20.1.10 -> prod-db 172.16.1.100 tcp/3306: expected reachable, got blocked"), "{out}");
+    assert!(
+        out.contains("result: the compiled network does NOT meet its design"),
         "{out}"
     );
 }

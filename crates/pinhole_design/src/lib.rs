@@ -27,7 +27,7 @@ pub use plan::{Block, BlockKind};
 pub use resolve::{AzPlan, Design, HostPlan, Peering, PinholePlan, SubnetPlan, TierPlan, VpcPlan};
 pub use service::Service;
 pub use spec::{Egress, HostKind, Role};
-pub use verify::{Check, verify};
+pub use verify::{Check, verify, verify_intents};
 
 /// Parses and resolves a design file. `file` names it in messages.
 pub fn parse(file: &str, text: &str) -> Result<Design, DesignError> {

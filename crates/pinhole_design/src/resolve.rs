@@ -1164,7 +1164,7 @@ fn one_or_many(v: &serde_json::Value) -> Vec<String> {
     }
 }
 
-fn select(
+pub(crate) fn select(
     sel: &serde_json::Value,
     groups: &BTreeMap<String, serde_json::Value>,
     hosts: &[HostPlan],

@@ -3,6 +3,10 @@
 //! blocked where either end is in an isolated tier. Until the intent engine is wired in, these
 //! probes are how `plan` proves the network meets its design.
 
+mod intents;
+
+pub use intents::verify_intents;
+
 use crate::resolve::{Design, FlowFrom};
 use crate::service::Service;
 use crate::spec::HostKind;
@@ -12,7 +16,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// An internet host for the probes (TEST-NET-2).
-const INTERNET: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
+pub(crate) const INTERNET: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
 
 /// One probe and what it gave.
 #[derive(Clone, Debug)]
@@ -36,7 +40,7 @@ impl Check {
     }
 }
 
-fn question(src: IpAddr, dst: IpAddr, s: &Service, port: u16) -> Question {
+pub(crate) fn question(src: IpAddr, dst: IpAddr, s: &Service, port: u16) -> Question {
     Question {
         src,
         dst,

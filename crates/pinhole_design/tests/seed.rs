@@ -8,6 +8,7 @@
 )]
 
 use pinhole_engine::{Options, Question, trace};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -72,5 +73,44 @@ fn the_bundled_generated_snapshot_is_up_to_date() {
     assert!(
         stale.is_empty(),
         "examples/seed-design is out of date ({stale:?}); run `pinhole plan examples/seed/design.yaml --write-snapshot examples/seed-design`"
+    );
+}
+
+#[test]
+fn the_seed_intents_are_sampled_and_a_false_one_fails() {
+    let text = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap()
+        + "  - name: web-reaches-the-database\n    require: { from: { account: dev, tier: public }, to: prod-db, services: [tcp/3306] }\n"
+        + "  - name: private-egress-via-nat\n    egress: { from: { tier: private }, via: [nat] }\n"
+        + "  - name: the-database-never-leaves\n    egress: { from: prod-db, internet: none }\n"
+        + "  - name: internet-reaches-web-on-https-only\n    only: { from: internet, to: { tier: public }, services: [tcp/443] }\n"
+        + "  - name: by-tag\n    deny: { from: { tag: { Team: x } }, to: prod }\n";
+    let d = pinhole_design::parse("design.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let c = d.compile().unwrap_or_else(|e| panic!("{e}"));
+    let (checks, not_checked) = pinhole_design::verify_intents(&d, &c.snapshot);
+    let failed: BTreeSet<&str> = checks
+        .iter()
+        .filter(|c| !c.ok())
+        .map(|c| c.what.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        BTreeSet::from(["intent web-reaches-the-database"]),
+        "{not_checked:?}"
+    );
+    for name in [
+        "dev-private-does-not-reach-prod-private",
+        "batch-reaches-the-database-in-every-zone",
+        "private-egress-via-nat",
+        "internet-reaches-web-on-https-only",
+    ] {
+        assert!(
+            checks.iter().any(|c| c.what == format!("intent {name}")),
+            "{name} was not probed"
+        );
+    }
+    assert_eq!(not_checked.len(), 1, "{not_checked:?}");
+    assert!(
+        not_checked[0].starts_with("intent by-tag: not checked here: selector key `tag`"),
+        "{not_checked:?}"
     );
 }
