@@ -300,8 +300,123 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         regions.insert(name.clone(), azs);
     }
 
+    let tp = template(&mut cx, &raw.template);
+    let TemplatePlan {
+        vpc_prefix,
+        az_prefix,
+        nat_host,
+        ..
+    } = tp;
+    let vpcs = place_vpcs(&mut cx, &raw, &accounts, &regions, &tp);
+    let peerings = peer(&mut cx, &raw, &vpcs, &accounts);
+    // Hosts, flows and pinholes depend on the VPCs: stop here rather than report their echoes.
+    if cx.diags.iter().any(|d| d.severity == Severity::Error) {
+        return Err(finish_errors(cx.diags));
+    }
+
+    // Isolation.
+    let isolated: BTreeSet<String> = match &raw.isolation {
+        None => tp.tiers.iter().map(|t| t.name.clone()).collect(),
+        Some(iso) => {
+            let mut s = BTreeSet::new();
+            for t in &iso.value.tiers {
+                if tp.tiers.iter().any(|x| x.name == t.value) {
+                    s.insert(t.value.clone());
+                } else {
+                    cx.err(
+                        t.referenced,
+                        format!(
+                            "isolation: unknown tier `{}` (known: {})",
+                            t.value,
+                            names(tp.tiers.iter().map(|t| &t.name))
+                        ),
+                    );
+                }
+            }
+            s
+        }
+    };
+
+    let hosts = place_hosts(&mut cx, &raw, &tp, &vpcs, &regions);
+    let flows = flows(&mut cx, &raw, &tp.tiers, &hosts);
+    // Pinholes.
+    let groups: BTreeMap<String, serde_json::Value> = raw
+        .groups
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    let mut pinholes = Vec::new();
+    for (i, p) in raw.pinholes.iter().enumerate() {
+        let pv = &p.value;
+        let services = services(&mut cx, &pv.services);
+        let from = endpoint_hosts(&mut cx, &pv.from, &groups, &hosts, &vpcs, &accounts);
+        let to = endpoint_hosts(&mut cx, &pv.to, &groups, &hosts, &vpcs, &accounts);
+        if services.iter().any(|s| s.proto == 1) {
+            cx.warn(
+                p.referenced,
+                "pinhole: icmp opens echo (type 8) in the security groups; the NACL rules allow every ICMP type to and from the pinhole's addresses"
+                    .to_owned(),
+            );
+        }
+        pinholes.push(PinholePlan {
+            name: pv
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("pinhole-{}", i + 1)),
+            from,
+            to,
+            services,
+        });
+    }
+
+    // Intents are the intent engine's to parse; catch here what its format makes certain: one
+    // kind per intent, and group names that exist.
+    for (i, it) in raw.intents.iter().enumerate() {
+        check_intent(&mut cx, i, it, &groups, &hosts);
+    }
+    let intents = raw.intents.iter().map(|v| v.value.clone()).collect();
+    let (errors, warnings): (Vec<_>, Vec<_>) = cx
+        .diags
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(finish_errors(all));
+    }
+    Ok(Design {
+        file: file.to_owned(),
+        accounts,
+        regions,
+        vpc_prefix,
+        az_prefix,
+        tiers: tp.tiers,
+        nat_host,
+        vpcs,
+        hosts,
+        flows,
+        pinholes,
+        peerings,
+        isolated,
+        groups,
+        intents,
+        warnings,
+    })
+}
+
+/// The template's prefixes and tiers.
+struct TemplatePlan {
+    vpc_prefix: u8,
+    az_prefix: u8,
+    az_slots: u64,
+    tiers: Vec<TierPlan>,
+    nat_host: u32,
+}
+
+fn template(cx: &mut Ctx<'_>, template: &Sp<spec::Template>) -> TemplatePlan {
+    let raw_template = template;
     // Template.
-    let t = &raw.template.value;
+    let t = &template.value;
     let vpc_prefix = t.vpc.value;
     let az_prefix = t.az.value;
     if !(16..=28).contains(&vpc_prefix) {
@@ -368,7 +483,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
                 let loc = t
                     .tiers
                     .get(&b.name)
-                    .map_or(raw.template.referenced, |s| s.value.slot.referenced);
+                    .map_or(raw_template.referenced, |s| s.value.slot.referenced);
                 cx.err(
                     loc,
                     format!(
@@ -385,7 +500,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
             let loc = t
                 .tiers
                 .get(&tier.name)
-                .map_or(raw.template.referenced, |s| s.referenced);
+                .map_or(raw_template.referenced, |s| s.referenced);
             cx.err(
                 loc,
                 format!(
@@ -397,6 +512,25 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
     }
     let nat_host = t.nat_host.as_ref().map_or(5, |n| n.value);
 
+    TemplatePlan {
+        vpc_prefix,
+        az_prefix,
+        az_slots,
+        tiers,
+        nat_host,
+    }
+}
+
+/// Every account's VPC in every region of its environment, with its AZ blocks and subnets.
+fn place_vpcs(
+    cx: &mut Ctx<'_>,
+    raw: &spec::DesignFile,
+    accounts: &BTreeMap<String, String>,
+    regions: &BTreeMap<String, BTreeMap<String, u32>>,
+    tp: &TemplatePlan,
+) -> Vec<VpcPlan> {
+    let (vpc_prefix, az_prefix, az_slots, tiers) =
+        (tp.vpc_prefix, tp.az_prefix, tp.az_slots, &tp.tiers);
     // Environments and VPCs.
     let mut env_of: BTreeMap<String, String> = BTreeMap::new();
     let mut vpcs = Vec::new();
@@ -553,6 +687,16 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
     }
     vpcs.sort_by(|a, b| (&a.env, &a.alias, &a.region).cmp(&(&b.env, &b.alias, &b.region)));
 
+    vpcs
+}
+
+/// The peering connections, and the overlaps that make a plan invalid.
+fn peer(
+    cx: &mut Ctx<'_>,
+    raw: &spec::DesignFile,
+    vpcs: &[VpcPlan],
+    accounts: &BTreeMap<String, String>,
+) -> Vec<Peering> {
     // Peering.
     let mut peerings = Vec::new();
     match raw.peering.as_ref().map(|p| (&p.value, p.referenced)) {
@@ -644,34 +788,18 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         }
     }
 
-    // Hosts, flows and pinholes depend on the VPCs: stop here rather than report their echoes.
-    if cx.diags.iter().any(|d| d.severity == Severity::Error) {
-        return Err(finish_errors(cx.diags));
-    }
+    peerings
+}
 
-    // Isolation.
-    let isolated: BTreeSet<String> = match &raw.isolation {
-        None => tiers.iter().map(|t| t.name.clone()).collect(),
-        Some(iso) => {
-            let mut s = BTreeSet::new();
-            for t in &iso.value.tiers {
-                if tiers.iter().any(|x| x.name == t.value) {
-                    s.insert(t.value.clone());
-                } else {
-                    cx.err(
-                        t.referenced,
-                        format!(
-                            "isolation: unknown tier `{}` (known: {})",
-                            t.value,
-                            names(tiers.iter().map(|t| &t.name))
-                        ),
-                    );
-                }
-            }
-            s
-        }
-    };
-
+/// The hosts at their addresses, with the checks on those addresses.
+fn place_hosts(
+    cx: &mut Ctx<'_>,
+    raw: &spec::DesignFile,
+    tp: &TemplatePlan,
+    vpcs: &[VpcPlan],
+    regions: &BTreeMap<String, BTreeMap<String, u32>>,
+) -> Vec<HostPlan> {
+    let (tiers, nat_host) = (&tp.tiers, tp.nat_host);
     // Hosts.
     let mut hosts: Vec<HostPlan> = Vec::new();
     let mut host_loc: Vec<Location> = Vec::new();
@@ -688,7 +816,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
                 format!(
                     "host `{role}`: unknown tier `{}` (known: {})",
                     hv.tier.value,
-                    names(tiers.iter().map(|t| &t.name))
+                    names(tp.tiers.iter().map(|t| &t.name))
                 ),
             );
             continue;
@@ -852,11 +980,22 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         }
     }
 
+    hosts
+}
+
+/// The template's flows, for every VPC where both ends exist.
+fn flows(
+    cx: &mut Ctx<'_>,
+    raw: &spec::DesignFile,
+    tiers: &[TierPlan],
+    hosts: &[HostPlan],
+) -> Vec<FlowPlan> {
+    let t = &raw.template.value;
     // Flows.
     let mut flows = Vec::new();
     for f in &t.flows {
         let fv = &f.value;
-        let services = services(&mut cx, &fv.services);
+        let services = services(cx, &fv.services);
         let targets: Vec<usize> = hosts
             .iter()
             .enumerate()
@@ -925,69 +1064,7 @@ pub(crate) fn resolve(file: &str, raw: spec::DesignFile) -> Result<Design, Desig
         }
     }
 
-    // Pinholes.
-    let groups: BTreeMap<String, serde_json::Value> = raw
-        .groups
-        .iter()
-        .map(|(k, v)| (k.clone(), v.value.clone()))
-        .collect();
-    let mut pinholes = Vec::new();
-    for (i, p) in raw.pinholes.iter().enumerate() {
-        let pv = &p.value;
-        let services = services(&mut cx, &pv.services);
-        let from = endpoint_hosts(&mut cx, &pv.from, &groups, &hosts, &vpcs, &accounts);
-        let to = endpoint_hosts(&mut cx, &pv.to, &groups, &hosts, &vpcs, &accounts);
-        if services.iter().any(|s| s.proto == 1) {
-            cx.warn(
-                p.referenced,
-                "pinhole: icmp opens echo (type 8) in the security groups; the NACL rules allow every ICMP type to and from the pinhole's addresses"
-                    .to_owned(),
-            );
-        }
-        pinholes.push(PinholePlan {
-            name: pv
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("pinhole-{}", i + 1)),
-            from,
-            to,
-            services,
-        });
-    }
-
-    // Intents are the intent engine's to parse; catch here what its format makes certain: one
-    // kind per intent, and group names that exist.
-    for (i, it) in raw.intents.iter().enumerate() {
-        check_intent(&mut cx, i, it, &groups, &hosts);
-    }
-    let intents = raw.intents.iter().map(|v| v.value.clone()).collect();
-    let (errors, warnings): (Vec<_>, Vec<_>) = cx
-        .diags
-        .into_iter()
-        .partition(|d| d.severity == Severity::Error);
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        return Err(finish_errors(all));
-    }
-    Ok(Design {
-        file: file.to_owned(),
-        accounts,
-        regions,
-        vpc_prefix,
-        az_prefix,
-        tiers,
-        nat_host,
-        vpcs,
-        hosts,
-        flows,
-        pinholes,
-        peerings,
-        isolated,
-        groups,
-        intents,
-        warnings,
-    })
+    flows
 }
 
 fn check_intent(
