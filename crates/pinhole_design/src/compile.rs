@@ -8,7 +8,7 @@ mod rules;
 
 use crate::error::{DesignError, Diagnostic, Severity};
 use crate::ids::id;
-use crate::resolve::Design;
+use crate::resolve::{Design, VpcPlan};
 use crate::spec::{Egress, HostKind, Role};
 use ipnet::Ipv4Net;
 use pinhole_model::Snapshot;
@@ -260,220 +260,248 @@ impl Design {
                 }
             })
             .collect();
-        let mut vpcs: Vec<NVpc> = Vec::new();
-        for (vi, v) in self.vpcs.iter().enumerate() {
-            let name = v.name(self.multi_region());
-            let vpc_id = id("vpc", &name);
-            let has_public = self.tiers.iter().any(|t| t.role == Role::Public);
-            let igw = has_public.then(|| id("igw", &name));
-            let mut subnets = Vec::new();
-            for az in &v.azs {
-                for s in &az.subnets {
-                    let sname = format!("{name}-{}-{}", s.tier, az.suffix);
-                    let public = self.tier(&s.tier).is_some_and(|t| t.role == Role::Public);
-                    subnets.push(NSubnet {
-                        id: id("subnet", &sname),
-                        name: sname,
-                        tier: s.tier.clone(),
-                        zone: az.zone.clone(),
-                        cidr: s.cidr,
-                        public,
-                        route_table: 0,
-                        nacl: None,
-                    });
-                }
+        let vpcs: Vec<NVpc> = self
+            .vpcs
+            .iter()
+            .enumerate()
+            .map(|(vi, v)| {
+                let mut nv = self.vpc(vi, v, &peerings, errors, warnings);
+                self.place_hosts(vi, v, &mut nv);
+                nv
+            })
+            .collect();
+        self.quotas(&vpcs, errors, warnings);
+        let mut net = Network { vpcs, peerings };
+        rules::filters(self, &mut net, errors, warnings);
+        net
+    }
+
+    /// One VPC: subnets, gateways, route tables and the default group (hosts and filters later).
+    fn vpc(
+        &self,
+        vi: usize,
+        v: &VpcPlan,
+        peerings: &[NPeering],
+        errors: &mut Vec<Diagnostic>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> NVpc {
+        let name = v.name(self.multi_region());
+        let vpc_id = id("vpc", &name);
+        let has_public = self.tiers.iter().any(|t| t.role == Role::Public);
+        let igw = has_public.then(|| id("igw", &name));
+        let mut subnets = Vec::new();
+        for az in &v.azs {
+            for s in &az.subnets {
+                let sname = format!("{name}-{}-{}", s.tier, az.suffix);
+                let public = self.tier(&s.tier).is_some_and(|t| t.role == Role::Public);
+                subnets.push(NSubnet {
+                    id: id("subnet", &sname),
+                    name: sname,
+                    tier: s.tier.clone(),
+                    zone: az.zone.clone(),
+                    cidr: s.cidr,
+                    public,
+                    route_table: 0,
+                    nacl: None,
+                });
             }
-            subnets.sort_by_key(|s| s.cidr);
-            // NAT gateways: per AZ, or one shared in the first AZ, in the public subnet.
-            let public_tier = self.tiers.iter().find(|t| t.role == Role::Public);
-            let wants_per_az = self.tiers.iter().any(|t| t.egress == Egress::NatPerAz);
-            let wants_shared = self.tiers.iter().any(|t| t.egress == Egress::SharedNat);
-            let mut nats = Vec::new();
-            if let Some(pt) = public_tier {
-                for (k, az) in v.azs.iter().enumerate() {
-                    if !(wants_per_az || (wants_shared && k == 0)) {
-                        continue;
-                    }
-                    let Some(si) = subnets
-                        .iter()
-                        .position(|s| s.tier == pt.name && s.zone == az.zone)
-                    else {
+        }
+        subnets.sort_by_key(|s| s.cidr);
+        // NAT gateways: per AZ, or one shared in the first AZ, in the public subnet.
+        let public_tier = self.tiers.iter().find(|t| t.role == Role::Public);
+        let wants_per_az = self.tiers.iter().any(|t| t.egress == Egress::NatPerAz);
+        let wants_shared = self.tiers.iter().any(|t| t.egress == Egress::SharedNat);
+        let mut nats = Vec::new();
+        if let Some(pt) = public_tier {
+            for (k, az) in v.azs.iter().enumerate() {
+                if !(wants_per_az || (wants_shared && k == 0)) {
+                    continue;
+                }
+                let Some(si) = subnets
+                    .iter()
+                    .position(|s| s.tier == pt.name && s.zone == az.zone)
+                else {
+                    continue;
+                };
+                let nname = format!("{name}-nat-{}", az.suffix);
+                let n = nats.len();
+                nats.push(NNat {
+                    id: id("nat", &nname),
+                    eip: v
+                        .eips
+                        .get(n)
+                        .copied()
+                        .unwrap_or_else(|| placeholder_ip(vi, 200 + n)),
+                    eip_alloc: id("eipalloc", &nname),
+                    eni: id("eni", &nname),
+                    private_ip: Ipv4Addr::from(
+                        u32::from(subnets[si].cidr.network()).wrapping_add(self.nat_host),
+                    ),
+                    subnet: si,
+                    name: nname,
+                });
+            }
+        }
+        if !v.eips.is_empty() && v.eips.len() != nats.len() {
+            warnings.push(self.diag(
+                Severity::Warning,
+                format!(
+                    "account `{}` in {}: {} Elastic IPs given for {} NAT gateways",
+                    v.alias,
+                    v.region,
+                    v.eips.len(),
+                    nats.len()
+                ),
+            ));
+        }
+        // Route tables.
+        let peer_routes: Vec<NRoute> = self
+            .peers(vi)
+            .into_iter()
+            .filter_map(|(other, _)| {
+                let pi = peerings.iter().position(|p| {
+                    (p.requester == vi && p.accepter == other)
+                        || (p.accepter == vi && p.requester == other)
+                })?;
+                Some(NRoute {
+                    dest: self.vpcs[other].cidr,
+                    target: Target::Peering(pi),
+                })
+            })
+            .collect();
+        let default_route = |target: Target| NRoute {
+            dest: Ipv4Net::new(Ipv4Addr::UNSPECIFIED, 0).unwrap_or_default(),
+            target,
+        };
+        let mut route_tables: Vec<NRouteTable> = Vec::new();
+        let mut rt_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut table_for =
+            |key: String, routes: Vec<NRoute>, rts: &mut Vec<NRouteTable>| -> usize {
+                *rt_index.entry(key.clone()).or_insert_with(|| {
+                    let rname = format!("{name}-{key}-rt");
+                    rts.push(NRouteTable {
+                        id: id("rtb", &rname),
+                        name: rname,
+                        routes,
+                    });
+                    rts.len() - 1
+                })
+            };
+        for si in 0..subnets.len() {
+            let Some(tier) = self.tier(&subnets[si].tier) else {
+                continue;
+            };
+            let mut routes = peer_routes.clone();
+            let key = match (tier.role, tier.egress) {
+                (Role::Public, _) => {
+                    routes.push(default_route(Target::Igw));
+                    "public".to_owned()
+                }
+                (_, Egress::NatPerAz) => {
+                    let zone = &subnets[si].zone;
+                    let Some(n) = nats.iter().position(|n| &subnets[n.subnet].zone == zone) else {
+                        errors.push(self.diag(
+                            Severity::Error,
+                            format!(
+                                "{}: no NAT gateway in {zone} (no public subnet there)",
+                                subnets[si].name
+                            ),
+                        ));
                         continue;
                     };
-                    let nname = format!("{name}-nat-{}", az.suffix);
-                    let n = nats.len();
-                    nats.push(NNat {
-                        id: id("nat", &nname),
-                        eip: v
-                            .eips
-                            .get(n)
-                            .copied()
-                            .unwrap_or_else(|| placeholder_ip(vi, 200 + n)),
-                        eip_alloc: id("eipalloc", &nname),
-                        eni: id("eni", &nname),
-                        private_ip: Ipv4Addr::from(
-                            u32::from(subnets[si].cidr.network()).wrapping_add(self.nat_host),
-                        ),
-                        subnet: si,
-                        name: nname,
-                    });
+                    routes.push(default_route(Target::Nat(n)));
+                    format!("private-{}", zone.trim_start_matches(&v.region))
                 }
-            }
-            if !v.eips.is_empty() && v.eips.len() != nats.len() {
-                warnings.push(self.diag(
-                    Severity::Warning,
-                    format!(
-                        "account `{}` in {}: {} Elastic IPs given for {} NAT gateways",
-                        v.alias,
-                        v.region,
-                        v.eips.len(),
-                        nats.len()
-                    ),
-                ));
-            }
-            // Route tables.
-            let peer_routes: Vec<NRoute> = self
-                .peers(vi)
-                .into_iter()
-                .filter_map(|(other, _)| {
-                    let pi = peerings.iter().position(|p| {
-                        (p.requester == vi && p.accepter == other)
-                            || (p.accepter == vi && p.requester == other)
-                    })?;
-                    Some(NRoute {
-                        dest: self.vpcs[other].cidr,
-                        target: Target::Peering(pi),
+                (_, Egress::SharedNat) => {
+                    if nats.is_empty() {
+                        errors.push(self.diag(
+                            Severity::Error,
+                            format!("{}: no NAT gateway to share", subnets[si].name),
+                        ));
+                        continue;
+                    }
+                    routes.push(default_route(Target::Nat(0)));
+                    "shared-nat".to_owned()
+                }
+                (_, Egress::None) => "isolated".to_owned(),
+            };
+            subnets[si].route_table = table_for(key, routes, &mut route_tables);
+        }
+        NVpc {
+            id: vpc_id,
+            default_nacl: id("acl", &format!("{name}-default")),
+            main_route_table: id("rtb", &format!("{name}-main")),
+            name: name.clone(),
+            env: v.env.clone(),
+            alias: v.alias.clone(),
+            account: v.account.clone(),
+            region: v.region.clone(),
+            cidr: v.cidr,
+            igw,
+            subnets,
+            route_tables,
+            nacls: Vec::new(),
+            sgs: vec![NSg {
+                id: id("sg", &format!("{name}-default")),
+                name: "default".to_owned(),
+                description: "default VPC security group (no rules: use the host groups)"
+                    .to_owned(),
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            }],
+            nats,
+            hosts: Vec::new(),
+        }
+    }
+
+    /// The design's hosts of VPC `vi`, each with its own security group.
+    fn place_hosts(&self, vi: usize, v: &VpcPlan, nv: &mut NVpc) {
+        let name = nv.name.clone();
+        for h in self.hosts.iter().filter(|h| h.vpc == vi) {
+            let sg_name = sg_text(&format!("{}-sg", h.name));
+            nv.sgs.push(NSg {
+                id: id("sg", &format!("{name}/{sg_name}")),
+                name: sg_name,
+                description: sg_text(&format!("{} ({})", h.name, h.tier)),
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            });
+            let sg = nv.sgs.len() - 1;
+            let enis = h
+                .placements
+                .iter()
+                .enumerate()
+                .filter_map(|(k, (az, addr))| {
+                    let zone = format!("{}{az}", v.region);
+                    let subnet = nv
+                        .subnets
+                        .iter()
+                        .position(|s| s.tier == h.tier && s.zone == zone)?;
+                    Some(NEni {
+                        id: id("eni", &format!("{}/{k}", h.name)),
+                        subnet,
+                        addr: *addr,
                     })
                 })
                 .collect();
-            let default_route = |target: Target| NRoute {
-                dest: Ipv4Net::new(Ipv4Addr::UNSPECIFIED, 0).unwrap_or_default(),
-                target,
-            };
-            let mut route_tables: Vec<NRouteTable> = Vec::new();
-            let mut rt_index: BTreeMap<String, usize> = BTreeMap::new();
-            let mut table_for =
-                |key: String, routes: Vec<NRoute>, rts: &mut Vec<NRouteTable>| -> usize {
-                    *rt_index.entry(key.clone()).or_insert_with(|| {
-                        let rname = format!("{name}-{key}-rt");
-                        rts.push(NRouteTable {
-                            id: id("rtb", &rname),
-                            name: rname,
-                            routes,
-                        });
-                        rts.len() - 1
-                    })
-                };
-            for si in 0..subnets.len() {
-                let Some(tier) = self.tier(&subnets[si].tier) else {
-                    continue;
-                };
-                let mut routes = peer_routes.clone();
-                let key = match (tier.role, tier.egress) {
-                    (Role::Public, _) => {
-                        routes.push(default_route(Target::Igw));
-                        "public".to_owned()
-                    }
-                    (_, Egress::NatPerAz) => {
-                        let zone = &subnets[si].zone;
-                        let Some(n) = nats.iter().position(|n| &subnets[n.subnet].zone == zone)
-                        else {
-                            errors.push(self.diag(
-                                Severity::Error,
-                                format!(
-                                    "{}: no NAT gateway in {zone} (no public subnet there)",
-                                    subnets[si].name
-                                ),
-                            ));
-                            continue;
-                        };
-                        routes.push(default_route(Target::Nat(n)));
-                        format!("private-{}", zone.trim_start_matches(&v.region))
-                    }
-                    (_, Egress::SharedNat) => {
-                        if nats.is_empty() {
-                            errors.push(self.diag(
-                                Severity::Error,
-                                format!("{}: no NAT gateway to share", subnets[si].name),
-                            ));
-                            continue;
-                        }
-                        routes.push(default_route(Target::Nat(0)));
-                        "shared-nat".to_owned()
-                    }
-                    (_, Egress::None) => "isolated".to_owned(),
-                };
-                subnets[si].route_table = table_for(key, routes, &mut route_tables);
-            }
-            let mut nv = NVpc {
-                id: vpc_id,
-                default_nacl: id("acl", &format!("{name}-default")),
-                main_route_table: id("rtb", &format!("{name}-main")),
-                name: name.clone(),
-                env: v.env.clone(),
-                alias: v.alias.clone(),
-                account: v.account.clone(),
-                region: v.region.clone(),
-                cidr: v.cidr,
-                igw,
-                subnets,
-                route_tables,
-                nacls: Vec::new(),
-                sgs: vec![NSg {
-                    id: id("sg", &format!("{name}-default")),
-                    name: "default".to_owned(),
-                    description: "default VPC security group (no rules: use the host groups)"
-                        .to_owned(),
-                    ingress: Vec::new(),
-                    egress: Vec::new(),
-                }],
-                nats,
-                hosts: Vec::new(),
-            };
-            // Hosts and their groups.
-            for h in self.hosts.iter().filter(|h| h.vpc == vi) {
-                let sg_name = sg_text(&format!("{}-sg", h.name));
-                nv.sgs.push(NSg {
-                    id: id("sg", &format!("{name}/{sg_name}")),
-                    name: sg_name,
-                    description: sg_text(&format!("{} ({})", h.name, h.tier)),
-                    ingress: Vec::new(),
-                    egress: Vec::new(),
-                });
-                let sg = nv.sgs.len() - 1;
-                let enis = h
-                    .placements
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, (az, addr))| {
-                        let zone = format!("{}{az}", v.region);
-                        let subnet = nv
-                            .subnets
-                            .iter()
-                            .position(|s| s.tier == h.tier && s.zone == zone)?;
-                        Some(NEni {
-                            id: id("eni", &format!("{}/{k}", h.name)),
-                            subnet,
-                            addr: *addr,
-                        })
-                    })
-                    .collect();
-                let public_ip = h.public_ip;
-                nv.hosts.push(NHost {
-                    id: if h.kind == HostKind::Rds {
-                        h.name.clone()
-                    } else {
-                        id("i", &h.name)
-                    },
-                    name: h.name.clone(),
-                    kind: h.kind,
-                    sg,
-                    enis,
-                    public_ip,
-                });
-            }
-            vpcs.push(nv);
+            let public_ip = h.public_ip;
+            nv.hosts.push(NHost {
+                id: if h.kind == HostKind::Rds {
+                    h.name.clone()
+                } else {
+                    id("i", &h.name)
+                },
+                name: h.name.clone(),
+                kind: h.kind,
+                sg,
+                enis,
+                public_ip,
+            });
         }
+    }
+
+    /// AWS quotas on peering connections and routes.
+    fn quotas(&self, vpcs: &[NVpc], errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
         // Peering quotas: 50 active peering connections a VPC by default (adjustable to 125).
         for (vi, v) in vpcs.iter().enumerate() {
             let n = self.peers(vi).len();
@@ -490,7 +518,7 @@ impl Design {
             }
         }
         // Route quotas: 50 routes a table by default (adjustable to 1,000).
-        for v in &vpcs {
+        for v in vpcs {
             for rt in &v.route_tables {
                 let n = rt.routes.len() + 1;
                 if n > 1000 {
@@ -506,9 +534,6 @@ impl Design {
                 }
             }
         }
-        let mut net = Network { vpcs, peerings };
-        rules::filters(self, &mut net, errors, warnings);
-        net
     }
 }
 
