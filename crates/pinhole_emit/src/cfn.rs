@@ -366,7 +366,7 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             ("ingress", &g.ingress, "SourceSecurityGroupId"),
             ("egress", &g.egress, "DestinationSecurityGroupId"),
         ] {
-            for (k, rule) in rules.iter().enumerate() {
+            for rule in rules.iter() {
                 let SgPeer::Group(o) = rule.peer else {
                     continue;
                 };
@@ -389,7 +389,11 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                     "AWS::EC2::SecurityGroupEgress"
                 };
                 resources.insert(
-                    n.cfn(&format!("{}-{kind}-{}", g.name, k + 1)),
+                    n.cfn(&format!(
+                        "{}-{kind}-{}",
+                        g.name,
+                        crate::names::rule_key(rule, v)
+                    )),
                     res(kind_res, props),
                 );
             }

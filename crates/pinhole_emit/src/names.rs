@@ -1,6 +1,30 @@
 //! Resource labels: Terraform identifiers and CloudFormation logical ids, unique per file.
 
+use pinhole_design::compile::{NSgRule, NVpc, SgPeer};
 use std::collections::BTreeSet;
+
+/// A security group rule's identity: protocol, ports and peer (`tcp-3306-3306-10.10.1.50/32`).
+pub(crate) fn rule_key(r: &NSgRule, v: &NVpc) -> String {
+    let proto = match r.proto {
+        -1 => "all".to_owned(),
+        6 => "tcp".to_owned(),
+        17 => "udp".to_owned(),
+        1 => "icmp".to_owned(),
+        p => p.to_string(),
+    };
+    let peer = match &r.peer {
+        SgPeer::Cidr(c) => c.to_string(),
+        SgPeer::Group(g) => v
+            .sgs
+            .get(*g)
+            .map_or_else(|| "group".to_owned(), |s| s.name.clone()),
+    };
+    if r.proto == -1 {
+        format!("{proto}-{peer}")
+    } else {
+        format!("{proto}-{}-{}-{peer}", r.from, r.to)
+    }
+}
 
 /// Hands out unique labels in one namespace.
 #[derive(Default)]

@@ -462,8 +462,14 @@ fn vpc_resources(main: &mut String, namer: &mut Namer, v: &NVpc, l: &Labels) {
             tags(&g.name, &v.env)
         );
         for (kind, rules) in [("ingress", &g.ingress), ("egress", &g.egress)] {
-            for (k, r) in rules.iter().enumerate() {
-                let label = namer.tf(&format!("{}-{}-{kind}-{}", v.name, g.name, k + 1));
+            for r in rules.iter() {
+                // Named by content, not position: adding a rule never renames the others.
+                let label = namer.tf(&format!(
+                    "{}-{}-{kind}-{}",
+                    v.name,
+                    g.name,
+                    crate::names::rule_key(r, v)
+                ));
                 let ports = if r.proto == -1 {
                     String::new()
                 } else {

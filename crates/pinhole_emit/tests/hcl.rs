@@ -125,3 +125,48 @@ fn references_are_found() {
         vec!["aws_vpc.dev", "var.x", "aws_subnet.a"]
     );
 }
+
+/// `resource "type" "label"` addresses of the emitted Terraform, by directory.
+fn addresses(text: &str) -> BTreeSet<String> {
+    let d = pinhole_design::parse("d.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let c = d.compile().unwrap_or_else(|e| panic!("{e}"));
+    let mut out = BTreeSet::new();
+    for (p, body) in pinhole_emit::terraform(&c.network) {
+        if !p.ends_with(".tf") {
+            continue;
+        }
+        let dir = p
+            .rsplit_once('/')
+            .map(|x| x.0.to_owned())
+            .unwrap_or_default();
+        for b in hcl::parse(&body).unwrap().blocks() {
+            let labels: Vec<String> = b.labels.iter().map(|l| l.clone().into_inner()).collect();
+            if b.identifier.as_str() == "resource" {
+                out.insert(format!("{dir}:{}", labels.join(".")));
+            }
+        }
+    }
+    out
+}
+
+/// Growth keeps every Terraform address: nothing existing is renamed, so nothing is replaced.
+#[test]
+fn growth_keeps_every_terraform_address() {
+    let seed = std::fs::read_to_string(root().join("examples/seed/design.yaml")).unwrap();
+    let before = addresses(&seed);
+    let grown = [
+        seed.replace("{ azs: { a: 0, b: 1 } }", "{ azs: { a: 0, b: 1, c: 2 } }"),
+        seed.replace("    private: { size: 24, slot: 1, role: private, egress: nat-per-az }", "    private: { size: 24, slot: 1, role: private, egress: nat-per-az }\n    data:    { size: 24, slot: 2, role: data }"),
+        seed.replace("  db:    {", "  cache: { accounts: [prod], tier: private, az: b, host: 60 }\n  db:    {")
+            + "",
+        seed.replace("services: [tcp/3306] }\n\ngroups:", "services: [tcp/3306] }\n  - { name: cache, from: dev-batch, to: prod-cache, services: [tcp/6379] }\n\ngroups:")
+            .replace("  db:    {", "  cache: { accounts: [prod], tier: private, az: b, host: 60 }\n  db:    {"),
+    ];
+    for (i, g) in grown.iter().enumerate() {
+        assert_ne!(g, &seed, "change {i} did not apply");
+        let after = addresses(g);
+        let lost: Vec<_> = before.difference(&after).collect();
+        assert!(lost.is_empty(), "change {i} renamed or removed {lost:?}");
+        assert!(after.len() > before.len(), "change {i} added nothing");
+    }
+}
