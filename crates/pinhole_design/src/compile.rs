@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// The network a design describes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Network {
     pub vpcs: Vec<NVpc>,
     pub peerings: Vec<NPeering>,
