@@ -118,6 +118,9 @@ fn summarise(checks: &[Check]) -> (String, bool) {
             .iter()
             .filter(|c| c.what.starts_with(prefix))
             .collect();
+        if of.is_empty() {
+            continue;
+        }
         let good = of.iter().filter(|c| c.ok()).count();
         let _ = writeln!(out, "  {label:<10} {good}/{} {verdict}", of.len());
         for c in of.iter().filter(|c| !c.ok()) {
