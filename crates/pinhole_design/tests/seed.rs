@@ -114,3 +114,20 @@ fn the_seed_intents_are_sampled_and_a_false_one_fails() {
         "{not_checked:?}"
     );
 }
+
+#[test]
+fn the_example_in_docs_design_md_meets_its_design() {
+    let doc = std::fs::read_to_string(root().join("docs/design.md")).unwrap();
+    let yaml = doc
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .unwrap_or_else(|| panic!("no yaml block in docs/design.md"));
+    let d = pinhole_design::parse("docs/design.md", yaml).unwrap_or_else(|e| panic!("{e}"));
+    let c = d.compile().unwrap_or_else(|e| panic!("{e}"));
+    let bad: Vec<_> = pinhole_design::verify(&d, &c.snapshot)
+        .into_iter()
+        .filter(|c| !c.ok())
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}
