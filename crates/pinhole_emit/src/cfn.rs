@@ -89,16 +89,12 @@ pub fn cloudformation(net: &Network) -> Files {
 }
 
 fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
-    let mut n = Namer::default();
-    let mut params = Map::new();
-    let mut conds = Map::new();
-    let mut resources = Map::new();
-    let mut outputs = Map::new();
+    let mut t = Tpl::default();
     for reserved in ["Vpc", "InternetGateway", "InternetGatewayAttachment"] {
-        n.cfn(reserved);
+        t.n.cfn(reserved);
     }
-    let own_param = n.cfn(&format!("{}-account-id", v.alias));
-    params.insert(own_param.clone(), json!({
+    let own_param = t.n.cfn(&format!("{}-account-id", v.alias));
+    t.params.insert(own_param.clone(), json!({
         "Type": "String", "Default": v.account, "AllowedPattern": "^[0-9]{12}$",
         "Description": format!("account id of {} (the stack refuses to deploy elsewhere)", v.alias),
     }));
@@ -106,24 +102,24 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
         "Assert": {"Fn::Equals": [r("AWS::AccountId"), r(&own_param)]},
         "AssertDescription": format!("this template is for account {} ({})", v.alias, v.account),
     }]}});
-    resources.insert("Vpc".into(), res("AWS::EC2::VPC", json!({
+    t.resources.insert("Vpc".into(), res("AWS::EC2::VPC", json!({
         "CidrBlock": v.cidr.to_string(), "EnableDnsHostnames": true, "EnableDnsSupport": true,
         "Tags": tags(&format!("{}-vpc", v.name), &v.env, None),
     })));
-    outputs.insert(
+    t.outputs.insert(
         // Outputs are named as the parameters of the other stacks that take them.
         Namer::default().cfn(&format!("{}-vpc-id", v.name)),
         json!({"Value": r("Vpc"), "Description": format!("VPC {} of {}", v.cidr, v.name)}),
     );
     if v.igw.is_some() {
-        resources.insert(
+        t.resources.insert(
             "InternetGateway".into(),
             res(
                 "AWS::EC2::InternetGateway",
                 json!({"Tags": tags(&format!("{}-igw", v.name), &v.env, None)}),
             ),
         );
-        resources.insert(
+        t.resources.insert(
             "InternetGatewayAttachment".into(),
             res(
                 "AWS::EC2::VPCGatewayAttachment",
@@ -131,23 +127,23 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             ),
         );
     }
-    let subnet_ids: Vec<String> = v.subnets.iter().map(|s| n.cfn(&s.name)).collect();
+    let subnet_ids: Vec<String> = v.subnets.iter().map(|s| t.n.cfn(&s.name)).collect();
     for (si, s) in v.subnets.iter().enumerate() {
-        resources.insert(subnet_ids[si].clone(), res("AWS::EC2::Subnet", json!({
+        t.resources.insert(subnet_ids[si].clone(), res("AWS::EC2::Subnet", json!({
             "VpcId": r("Vpc"), "CidrBlock": s.cidr.to_string(), "AvailabilityZone": s.zone,
             "MapPublicIpOnLaunch": s.public, "Tags": tags(&s.name, &v.env, Some(("Tier", &s.tier))),
         })));
     }
-    let nat_ids: Vec<String> = v.nats.iter().map(|x| n.cfn(&x.name)).collect();
+    let nat_ids: Vec<String> = v.nats.iter().map(|x| t.n.cfn(&x.name)).collect();
     for (k, nat) in v.nats.iter().enumerate() {
-        let eip = n.cfn(&format!("{}-eip", nat.name));
+        let eip = t.n.cfn(&format!("{}-eip", nat.name));
         let eip_ip = nat.eip.to_string();
         let eip_tags = tags(
             &format!("{}-eip", nat.name),
             &v.env,
             Some((ANALYSIS_IP_TAG, &eip_ip)),
         );
-        resources.insert(
+        t.resources.insert(
             eip.clone(),
             with(
                 res("AWS::EC2::EIP", json!({"Domain": "vpc", "Tags": eip_tags})),
@@ -155,12 +151,48 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                 json!("InternetGatewayAttachment"),
             ),
         );
-        resources.insert(nat_ids[k].clone(), res("AWS::EC2::NatGateway", json!({
+        t.resources.insert(nat_ids[k].clone(), res("AWS::EC2::NatGateway", json!({
             "AllocationId": {"Fn::GetAtt": [eip, "AllocationId"]}, "SubnetId": r(&subnet_ids[nat.subnet]),
             "PrivateIpAddress": nat.private_ip.to_string(),
             "Tags": tags(&nat.name, &v.env, None),
         })));
     }
+    let peer_target = peering(&mut t, net, vi, v);
+    route_tables(&mut t, v, &subnet_ids, &nat_ids, &peer_target);
+    nacls(&mut t, v, &subnet_ids);
+    security_groups(&mut t, v);
+    let mut doc = Map::new();
+    doc.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
+    doc.insert(
+        "Description".into(),
+        json!(format!(
+            "pinhole: network of {} ({}, account {}) in {}; generated from the design, do not edit",
+            v.name, v.env, v.account, v.region
+        )),
+    );
+    doc.insert("Parameters".into(), Value::Object(t.params));
+    doc.insert("Rules".into(), rules);
+    if !t.conds.is_empty() {
+        doc.insert("Conditions".into(), Value::Object(t.conds));
+    }
+    doc.insert("Resources".into(), Value::Object(t.resources));
+    doc.insert("Outputs".into(), Value::Object(t.outputs));
+    Value::Object(doc)
+}
+
+/// A template being written: its sections, and the logical ids handed out.
+#[derive(Default)]
+struct Tpl {
+    n: Namer,
+    params: Map<String, Value>,
+    conds: Map<String, Value>,
+    resources: Map<String, Value>,
+    outputs: Map<String, Value>,
+}
+
+/// The peering connections of VPC `vi`: created here when it requests, accepted through a role
+/// when it accepts. Returns, per peering, what its routes target and under which condition.
+fn peering(t: &mut Tpl, net: &Network, vi: usize, v: &NVpc) -> Vec<(usize, Value, Option<String>)> {
     // Peering: the requester's stack creates the connection, the accepter's stack holds the role
     // that accepts it; each side routes the other's CIDR once the ids are known.
     let mut peer_target: Vec<(usize, Value, Option<String>)> = Vec::new();
@@ -173,29 +205,29 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
         } else {
             p.requester
         }];
-        let acct_param = n.cfn(&format!("{}-account-id", other.alias));
-        params.entry(acct_param.clone()).or_insert_with(|| {
+        let acct_param = t.n.cfn(&format!("{}-account-id", other.alias));
+        t.params.entry(acct_param.clone()).or_insert_with(|| {
             json!({
                 "Type": "String", "Default": other.account, "AllowedPattern": "^[0-9]{12}$",
                 "Description": format!("account id of {}", other.alias),
             })
         });
         if p.requester == vi {
-            let vpc_param = n.cfn(&format!("{}-vpc-id", other.name));
-            let role_param = n.cfn(&format!("{}-peer-role-arn", other.name));
-            let cond = n.cfn(&format!("has-{}-vpc-id", other.name));
-            let role_cond = n.cfn(&format!("has-{}-peer-role-arn", other.name));
-            conds.insert(
+            let vpc_param = t.n.cfn(&format!("{}-vpc-id", other.name));
+            let role_param = t.n.cfn(&format!("{}-peer-role-arn", other.name));
+            let cond = t.n.cfn(&format!("has-{}-vpc-id", other.name));
+            let role_cond = t.n.cfn(&format!("has-{}-peer-role-arn", other.name));
+            t.conds.insert(
                 role_cond.clone(),
                 json!({"Fn::Not": [{"Fn::Equals": [r(&role_param), ""]}]}),
             );
-            params.insert(vpc_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("VPC id of {} (output {vpc_param} of its stack); empty until that stack exists", other.name)}));
-            params.insert(role_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("ARN of the role in account {} that accepts the peering (output {role_param} of its stack)", other.account)}));
-            conds.insert(
+            t.params.insert(vpc_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("VPC id of {} (output {vpc_param} of its stack); empty until that stack exists", other.name)}));
+            t.params.insert(role_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("ARN of the role in account {} that accepts the peering (output {role_param} of its stack)", other.account)}));
+            t.conds.insert(
                 cond.clone(),
                 json!({"Fn::Not": [{"Fn::Equals": [r(&vpc_param), ""]}]}),
             );
-            let pcx = n.cfn(&p.name);
+            let pcx = t.n.cfn(&p.name);
             let mut props = json!({
                 "VpcId": r("Vpc"), "PeerVpcId": r(&vpc_param), "PeerOwnerId": r(&acct_param),
                 "PeerRoleArn": {"Fn::If": [role_cond, r(&role_param), r("AWS::NoValue")]}, "Tags": tags(&p.name, &v.env, None),
@@ -203,7 +235,7 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             if other.region != v.region {
                 props = with(props, "PeerRegion", json!(other.region));
             }
-            resources.insert(
+            t.resources.insert(
                 pcx.clone(),
                 with(
                     res("AWS::EC2::VPCPeeringConnection", props),
@@ -211,30 +243,31 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                     json!(cond),
                 ),
             );
-            outputs.insert(format!("{pcx}Id"), json!({"Condition": cond, "Value": r(&pcx), "Description": format!("give to the stack of {}", other.name)}));
+            t.outputs.insert(format!("{pcx}Id"), json!({"Condition": cond, "Value": r(&pcx), "Description": format!("give to the stack of {}", other.name)}));
             peer_target.push((pi, r(&pcx), Some(cond)));
         } else {
-            let id_param = n.cfn(&format!("{}-id", p.name));
-            let cond = n.cfn(&format!("has-{}-id", p.name));
-            params.insert(id_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("id of peering {} requested by {} (output of its stack); empty until it exists", p.name, other.name)}));
-            conds.insert(
+            let id_param = t.n.cfn(&format!("{}-id", p.name));
+            let cond = t.n.cfn(&format!("has-{}-id", p.name));
+            t.params.insert(id_param.clone(), json!({"Type": "String", "Default": "", "Description": format!("id of peering {} requested by {} (output of its stack); empty until it exists", p.name, other.name)}));
+            t.conds.insert(
                 cond.clone(),
                 json!({"Fn::Not": [{"Fn::Equals": [r(&id_param), ""]}]}),
             );
             peer_target.push((pi, r(&id_param), Some(cond)));
-            if !resources.contains_key("PeerAcceptRole") {
-                n.cfn("PeerAcceptRole");
-                resources.insert("PeerAcceptRole".into(), res("AWS::IAM::Role", json!({
+            if !t.resources.contains_key("PeerAcceptRole") {
+                t.n.cfn("PeerAcceptRole");
+                t.resources.insert("PeerAcceptRole".into(), res("AWS::IAM::Role", json!({
                     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
                     "Policies": [{"PolicyName": "accept-vpc-peering", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
                         "Effect": "Allow", "Action": "ec2:AcceptVpcPeeringConnection",
                         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-peering-connection/*"},
                     }]}}],
                 })));
-                outputs.insert(Namer::default().cfn(&format!("{}-peer-role-arn", v.name)), json!({"Value": {"Fn::GetAtt": ["PeerAcceptRole", "Arn"]}, "Description": "give to the requesting stacks"}));
+                t.outputs.insert(Namer::default().cfn(&format!("{}-peer-role-arn", v.name)), json!({"Value": {"Fn::GetAtt": ["PeerAcceptRole", "Arn"]}, "Description": "give to the requesting stacks"}));
             }
             // Trust every requesting account.
-            if let Some(Value::Array(st)) = resources
+            if let Some(Value::Array(st)) = t
+                .resources
                 .get_mut("PeerAcceptRole")
                 .and_then(|x| x.pointer_mut("/Properties/AssumeRolePolicyDocument/Statement"))
             {
@@ -242,9 +275,20 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             }
         }
     }
-    let rt_ids: Vec<String> = v.route_tables.iter().map(|x| n.cfn(&x.name)).collect();
+    peer_target
+}
+
+/// Route tables, their routes and the subnets' associations.
+fn route_tables(
+    t: &mut Tpl,
+    v: &NVpc,
+    subnet_ids: &[String],
+    nat_ids: &[String],
+    peer_target: &[(usize, Value, Option<String>)],
+) {
+    let rt_ids: Vec<String> = v.route_tables.iter().map(|x| t.n.cfn(&x.name)).collect();
     for (ri, rt) in v.route_tables.iter().enumerate() {
-        resources.insert(
+        t.resources.insert(
             rt_ids[ri].clone(),
             res(
                 "AWS::EC2::RouteTable",
@@ -288,12 +332,12 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             if let Some(d) = dep {
                 x = with(x, "DependsOn", json!(d));
             }
-            resources.insert(n.cfn(&label), x);
+            t.resources.insert(t.n.cfn(&label), x);
         }
         for (si, s) in v.subnets.iter().enumerate() {
             if s.route_table == ri {
-                resources.insert(
-                    n.cfn(&format!("{}-route-table", s.name)),
+                t.resources.insert(
+                    t.n.cfn(&format!("{}-route-table", s.name)),
                     res(
                         "AWS::EC2::SubnetRouteTableAssociation",
                         json!({"SubnetId": r(&subnet_ids[si]), "RouteTableId": r(&rt_ids[ri])}),
@@ -302,9 +346,13 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             }
         }
     }
+}
+
+/// The isolated tiers' NACLs, their entries and associations.
+fn nacls(t: &mut Tpl, v: &NVpc, subnet_ids: &[String]) {
     for (ai, a) in v.nacls.iter().enumerate() {
-        let aid = n.cfn(&a.name);
-        resources.insert(
+        let aid = t.n.cfn(&a.name);
+        t.resources.insert(
             aid.clone(),
             res(
                 "AWS::EC2::NetworkAcl",
@@ -323,15 +371,15 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             if e.proto == 1 {
                 props = with(props, "Icmp", json!({"Code": -1, "Type": -1}));
             }
-            resources.insert(
-                n.cfn(&format!("{}-{dir}-{}", a.name, e.rule)),
+            t.resources.insert(
+                t.n.cfn(&format!("{}-{dir}-{}", a.name, e.rule)),
                 res("AWS::EC2::NetworkAclEntry", props),
             );
         }
         for (si, s) in v.subnets.iter().enumerate() {
             if s.nacl == Some(ai) {
-                resources.insert(
-                    n.cfn(&format!("{}-nacl", s.name)),
+                t.resources.insert(
+                    t.n.cfn(&format!("{}-nacl", s.name)),
                     res(
                         "AWS::EC2::SubnetNetworkAclAssociation",
                         json!({"SubnetId": r(&subnet_ids[si]), "NetworkAclId": r(&aid)}),
@@ -340,11 +388,15 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             }
         }
     }
+}
+
+/// The hosts' security groups: CIDR rules inline, group rules as their own resources.
+fn security_groups(t: &mut Tpl, v: &NVpc) {
     let sg_ids: Vec<String> = v
         .sgs
         .iter()
         .map(|g| {
-            n.cfn(&format!(
+            t.n.cfn(&format!(
                 "{}-{}",
                 g.name,
                 if g.name.ends_with("-sg") { "" } else { "sg" }
@@ -358,7 +410,7 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
             // An empty list would keep CloudFormation's default allow-all egress.
             egress.push(json!({"CidrIp": "127.0.0.1/32", "IpProtocol": "-1", "Description": "no egress (replaces the default allow-all rule)"}));
         }
-        resources.insert(sg_ids[gi].clone(), res("AWS::EC2::SecurityGroup", json!({
+        t.resources.insert(sg_ids[gi].clone(), res("AWS::EC2::SecurityGroup", json!({
             "GroupName": g.name, "GroupDescription": g.description, "VpcId": r("Vpc"),
             "SecurityGroupIngress": ingress, "SecurityGroupEgress": egress, "Tags": tags(&g.name, &v.env, None),
         })));
@@ -388,8 +440,8 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                 } else {
                     "AWS::EC2::SecurityGroupEgress"
                 };
-                resources.insert(
-                    n.cfn(&format!(
+                t.resources.insert(
+                    t.n.cfn(&format!(
                         "{}-{kind}-{}",
                         g.name,
                         crate::names::rule_key(rule, v)
@@ -398,23 +450,6 @@ fn template(net: &Network, vi: usize, v: &NVpc) -> Value {
                 );
             }
         }
-        outputs.insert(format!("{}Id", sg_ids[gi]), json!({"Value": {"Fn::GetAtt": [sg_ids[gi], "GroupId"]}, "Description": format!("security group of {}", g.name)}));
+        t.outputs.insert(format!("{}Id", sg_ids[gi]), json!({"Value": {"Fn::GetAtt": [sg_ids[gi], "GroupId"]}, "Description": format!("security group of {}", g.name)}));
     }
-    let mut doc = Map::new();
-    doc.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-    doc.insert(
-        "Description".into(),
-        json!(format!(
-            "pinhole: network of {} ({}, account {}) in {}; generated from the design, do not edit",
-            v.name, v.env, v.account, v.region
-        )),
-    );
-    doc.insert("Parameters".into(), Value::Object(params));
-    doc.insert("Rules".into(), rules);
-    if !conds.is_empty() {
-        doc.insert("Conditions".into(), Value::Object(conds));
-    }
-    doc.insert("Resources".into(), Value::Object(resources));
-    doc.insert("Outputs".into(), Value::Object(outputs));
-    Value::Object(doc)
 }
