@@ -269,7 +269,7 @@ fn checkov_fails_only_accepted_checks() {
 }
 
 #[test]
-fn the_seed_design_and_the_tricky_one_match_the_editor_schema() {
+fn the_example_designs_match_the_editor_schema() {
     let Some(t) = tools() else {
         return skip("design.schema.json (jsonschema, installed with checkov)");
     };
@@ -297,7 +297,7 @@ fn the_seed_design_and_the_tricky_one_match_the_editor_schema() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    say!("design.schema.json: the seed and the tricky design validate");
+    say!("design.schema.json: the seed, the hostile and the organisation designs validate");
 }
 
 /// `terraform validate` against the real AWS provider schema, when Terraform and a local provider
