@@ -265,6 +265,37 @@ pub(crate) fn plan_report(path: &Path) -> Result<(String, bool, Compiled, Vec<Ch
     Ok((out, ok, c, checks))
 }
 
+/// Files under `dir` that a previous emit wrote and this one does not: `.tf`, `.yaml`, `.md`
+/// (Terraform's own state, lock and variable files are the user's and are left out).
+fn stale_files(dir: &Path, root: &Path, written: &[String]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if !name.starts_with('.') {
+                    stack.push(p);
+                }
+                continue;
+            }
+            let ours = name.ends_with(".tf") || name.ends_with(".yaml") || name == "README.md";
+            let rel = p
+                .strip_prefix(root)
+                .map(|r| r.to_string_lossy().replace('\\', "/"));
+            if ours && rel.is_ok_and(|r| !written.contains(&r)) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn write_files(dir: &Path, files: impl Iterator<Item = (String, String)>) -> Result<usize, String> {
     let mut n = 0;
     for (rel, text) in files {
@@ -299,6 +330,16 @@ pub(crate) fn emit(path: &Path, format: IacFormat, out_dir: &Path) -> Result<Exi
         IacFormat::Cloudformation => pinhole_emit::cloudformation(&c.network),
     };
     let names: Vec<String> = files.keys().cloned().collect();
+    let sub = match format {
+        IacFormat::Terraform => "terraform",
+        IacFormat::Cloudformation => "cloudformation",
+    };
+    for stale in stale_files(&out_dir.join(sub), out_dir, &names) {
+        eprintln!(
+            "warning: {} was not written by this emit (a removed account or region?); delete it before applying",
+            stale.display()
+        );
+    }
     write_files(out_dir, files.into_iter())?;
     let mut out = String::new();
     for n in &names {

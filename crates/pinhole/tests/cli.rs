@@ -635,3 +635,51 @@ fn plan_fails_when_the_design_breaks_its_own_intents() {
         "{out}"
     );
 }
+
+#[test]
+fn emit_warns_about_files_a_previous_emit_left() {
+    let dir = std::env::temp_dir().join(format!("pinhole-cli-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.to_str().unwrap();
+    let o = pinhole(
+        &[
+            "emit",
+            "examples/design/org.yaml",
+            "--format",
+            "terraform",
+            "--out",
+            out,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = pinhole(
+        &[
+            "emit",
+            "examples/design/org.yaml",
+            "--format",
+            "terraform",
+            "--out",
+            out,
+        ],
+        None,
+    );
+    assert_eq!(stderr(&o), "", "the same design again leaves nothing stale");
+    let o = pinhole(
+        &[
+            "emit",
+            "examples/seed/design.yaml",
+            "--format",
+            "terraform",
+            "--out",
+            out,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("terraform/tools/main.tf was not written by this emit"),
+        "{}",
+        stderr(&o)
+    );
+}
