@@ -105,12 +105,21 @@ impl HostPlan {
         self.placements.iter().map(|(_, a)| *a)
     }
 
+    /// Whether the host's security group lists its egress rule by rule (`egress:` given, or an
+    /// RDS database, whose group has no outbound rule by default): flows and pinholes it starts
+    /// then need an outbound rule too.
+    pub fn restricted_egress(&self) -> bool {
+        self.egress.is_some() || self.kind == HostKind::Rds
+    }
+
     /// The source ports this host uses as a client (its replies come back to them).
     pub fn ephemeral(&self) -> (u16, u16) {
         match self.kind {
             HostKind::Windows => (49152, 65535),
-            // RDS as a client is unusual; Linux ports are the honest default.
-            HostKind::Linux | HostKind::Rds => (32768, 60999),
+            HostKind::Linux => (32768, 60999),
+            // A managed service's source ports are not documented: allow the whole range, as the
+            // engine assumes for every interface that is not an instance's.
+            HostKind::Rds => (1024, 65535),
         }
     }
 }

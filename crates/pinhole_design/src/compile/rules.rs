@@ -169,7 +169,7 @@ pub(super) fn filters(
                     for (ci, c) in d.hosts.iter().enumerate() {
                         if c.vpc == v
                             && &c.tier == t
-                            && c.egress.is_some()
+                            && c.restricted_egress()
                             && ci != f.to
                             && let Some((_, ck)) = host_in_vpc(net, d, ci)
                         {
@@ -195,7 +195,7 @@ pub(super) fn filters(
                         SgPeer::Group(csg),
                         format!("{s} from {cname}"),
                     ));
-                    if d.hosts[*c].egress.is_some() {
+                    if d.hosts[*c].restricted_egress() {
                         net.vpcs[v].sgs[csg].egress.push(sg_rule(
                             s,
                             SgPeer::Group(to_sg),
@@ -244,7 +244,7 @@ pub(super) fn filters(
                 let tsg = net.vpcs[tv].hosts[tk].sg;
                 for s in &p.services {
                     for ta in th.addrs() {
-                        if ch.egress.is_some() {
+                        if ch.restricted_egress() {
                             net.vpcs[cv].sgs[csg].egress.push(sg_rule(
                                 s,
                                 SgPeer::Cidr(host32(ta)),
