@@ -357,3 +357,38 @@ fn the_organisation_example_reads_back_to_the_same_checks() {
     }
     assert!(b.iter().all(pinhole_design::Check::ok));
 }
+
+include!("../../pinhole_design/tests/support/random_design.rs");
+
+#[test]
+fn random_designs_read_back_to_the_same_checks() {
+    let mut tried = 0;
+    for seed in 1..=25 {
+        let text = design(seed);
+        let d = pinhole_design::parse("random.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+        let Ok(compiled) = d.compile() else { continue };
+        tried += 1;
+        let r = read(&stacks(&d, false), Options { link_outputs: true });
+        let mut net = r.network;
+        assert_eq!(
+            net.peerings.len(),
+            compiled.network.peerings.len(),
+            "seed {seed}: {:#?}",
+            r.warnings
+        );
+        let unplaced = place_hosts(&mut net, &d);
+        assert!(unplaced.is_empty(), "seed {seed}: {unplaced:#?}");
+        let (_, snap) = net.load().unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let a = pinhole_design::verify(&d, &compiled.snapshot);
+        let b = pinhole_design::verify(&d, &snap);
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(
+                x.got, y.got,
+                "seed {seed}: {} {} -> {} {}: {}\n{text}",
+                x.what, x.src, x.dst, x.port, y.reason
+            );
+        }
+    }
+    assert!(tried >= 15, "{tried}");
+}
