@@ -24,6 +24,15 @@ pub fn run() -> Result<ExitCode, String> {
     let dir = examples_dir().ok_or(
         "error: the bundled examples/seed directory was not found; run from the repository root",
     )?;
+    outln!(
+        "pinhole — the seed network as a design (examples/seed/design.yaml): its address plan, and the"
+    );
+    outln!(
+        "network it compiles to checked against the design (pinholes open, environments isolated).\n"
+    );
+    let (plan, _, _, _) = crate::design::plan_report(&dir.join("seed").join("design.yaml"))?;
+    crate::out(&plan);
+    outln!("\nThe same network as the article wrote it by hand (examples/seed), and its bug:\n");
     let seed = crate::load(&dir.join("seed"))?;
     let fixed = crate::load(&dir.join("seed-fixed"))?;
     let opts = Options::default();

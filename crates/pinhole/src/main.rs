@@ -8,6 +8,7 @@ macro_rules! outln {
 }
 
 mod demo;
+mod design;
 mod lint;
 mod query;
 mod render;
@@ -147,6 +148,53 @@ enum Command {
     Rule {
         /// A rule code, e.g. NACL004
         code: String,
+    },
+    /// The address plan of a design file, and proof that the network it compiles to meets it
+    Plan {
+        /// A design file (YAML, see docs/design.md)
+        design: PathBuf,
+        /// Also write the compiled network as a describe-* snapshot under DIR/aws_configs
+        #[arg(long, value_name = "DIR")]
+        write_snapshot: Option<PathBuf>,
+        /// Also write the checks as `pinhole query` JSON Lines with an `expect` field, to check a
+        /// deployed network against the design
+        #[arg(long, value_name = "FILE")]
+        write_probes: Option<PathBuf>,
+    },
+    /// Write a design's network as Terraform (one directory per account) or CloudFormation (one
+    /// template per account and region)
+    Emit {
+        /// A design file (YAML, see docs/design.md)
+        design: PathBuf,
+        #[arg(long, value_enum)]
+        format: design::IacFormat,
+        /// Output directory (files are written under DIR/terraform or DIR/cloudformation)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read CloudFormation templates (YAML or JSON; AWS::EC2 network resources) into a
+    /// describe-* snapshot under DIR/aws_configs
+    ImportCfn {
+        /// Template files; each is one stack, named by its file stem
+        #[arg(required = true)]
+        templates: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// STACK=ACCOUNT_ID, for each stack (with --design, `<alias>-<region>` stacks need none)
+        #[arg(long = "account", value_name = "STACK=ID")]
+        accounts: Vec<String>,
+        /// Region of the stacks without one from --design
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// STACK.PARAMETER=VALUE (others take their defaults)
+        #[arg(long = "param", value_name = "STACK.KEY=VALUE")]
+        params: Vec<String>,
+        /// The design the templates were emitted from: places its hosts and checks it on the result
+        #[arg(long)]
+        design: Option<PathBuf>,
+        /// Do not fill empty parameters from the same-named outputs of the other stacks
+        #[arg(long)]
+        no_link: bool,
     },
     /// Answer connection questions in batch: JSON Lines in, one JSON line out per line in
     Query {
@@ -327,6 +375,33 @@ fn main() -> ExitCode {
         ),
         Command::Rules { format } => lint::rules(format == Format::Json),
         Command::Rule { code } => lint::rule(&code),
+        Command::Plan {
+            design,
+            write_snapshot,
+            write_probes,
+        } => design::plan(&design, write_snapshot.as_deref(), write_probes.as_deref()),
+        Command::Emit {
+            design,
+            format,
+            out,
+        } => design::emit(&design, format, &out),
+        Command::ImportCfn {
+            templates,
+            out,
+            accounts,
+            region,
+            params,
+            design,
+            no_link,
+        } => design::import_cfn(&design::ImportCfn {
+            templates: &templates,
+            out: &out,
+            accounts: &accounts,
+            region: &region,
+            params: &params,
+            design: design.as_deref(),
+            link: !no_link,
+        }),
         Command::Query {
             snapshot,
             flows,

@@ -832,12 +832,53 @@ fn note_stops(r: &Reach, acc: &mut Acc) {
     }
 }
 
+/// A selector as people wrote it, compactly: `dev-private`, `qa + dev`, `account=prod minus prod-db`.
 fn show(s: &Selector) -> String {
-    match s.terms.as_slice() {
-        [crate::parse::Term::Group(g)] if s.minus.is_none() => g.clone(),
-        [crate::parse::Term::Internet] if s.minus.is_none() => "internet".into(),
-        _ => format!("the selector at line {}", s.pos.line),
+    use crate::parse::Term;
+    let list = |k: &str, v: &[String]| format!("{k}={}", v.join("|"));
+    let mut parts: Vec<String> = s
+        .terms
+        .iter()
+        .map(|t| match t {
+            Term::Group(g) => g.clone(),
+            Term::Internet => "internet".into(),
+            Term::Any => "any".into(),
+            Term::Union(u) => {
+                let inner: Vec<String> = u.iter().map(show).collect();
+                if inner.len() == 1 {
+                    inner.concat()
+                } else {
+                    format!("({})", inner.join(" + "))
+                }
+            }
+            Term::Account(v) => list("account", v),
+            Term::Region(v) => list("region", v),
+            Term::Vpc(v) => list("vpc", v),
+            Term::Subnet(v) => list("subnet", v),
+            Term::Az(v) => list("az", v),
+            Term::Tier(v) => list("tier", v),
+            Term::Sg(v) => list("sg", v),
+            Term::Instance(v) => list("instance", v),
+            Term::Eni(v) => list("eni", v),
+            Term::Rds(v) => list("rds", v),
+            Term::Tag(kv) => kv
+                .iter()
+                .map(|(k, v)| format!("tag:{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+            Term::Cidr(n) => format!(
+                "cidr={}",
+                n.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ),
+        })
+        .collect();
+    if let Some(m) = &s.minus {
+        parts.push(format!("minus {}", show(m)));
     }
+    parts.join(" & ").replace(" & minus", " minus")
 }
 
 fn first_internet(n: &IpNet) -> Option<IpAddr> {

@@ -149,14 +149,12 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     let mut pairs = 0usize;
     for (la, s) in &sides {
         for (lb, d) in &dsts {
-            if !ck.may_connect(s, d) {
+            // Interfaces meet at their private addresses; public addresses are the internet's
+            // way in (a path out to the internet and back in is `check`'s business).
+            if !ck.may_connect(s, d) || (d.public && !s.internet) {
                 continue;
             }
-            let srcs = if d.public && !s.internet && s.class.is_some_and(|k| ck.classes[k].public) {
-                ck.per_member(s)
-            } else {
-                vec![s.clone()]
-            };
+            let srcs = [s.clone()];
             for s in &srcs {
                 if same_single(s, d) {
                     continue;
