@@ -12,6 +12,7 @@ pub static RULES: &[&Rule] = &[
     &exp::instance_with_public_ip::RULE,
     &gw::nat_gateway_without_internet_route::RULE,
     &gw::public_subnet_instance_without_public_ip::RULE,
+    &gw::target_group_health_checks_blocked::RULE,
     &hyg::unused_security_group::RULE,
     &hyg::unused_network_acl::RULE,
     &hyg::unassociated_elastic_ip::RULE,
