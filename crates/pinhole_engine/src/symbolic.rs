@@ -99,7 +99,7 @@ pub struct Reach {
     pub domain: Set,
     /// What the questions are about: source, destination and destination ports (their
     /// product is built only when asked).
-    pub scope: (Set, Set, Set),
+    pub scope: Option<(Set, Set, Set)>,
     /// Walks that stopped for a reason other than a filter, with the verdict and reason
     /// (`no route`, `unknown`…): no packet of the pair takes them.
     pub stops: Vec<(Verdict, String)>,
@@ -320,8 +320,6 @@ impl<'s> Symbolic<'s> {
         ports: (u16, u16),
         keep: &dyn Fn(&[String]) -> bool,
     ) -> SpaceResult<Reach> {
-        let s_set = self.addrs_set(Field::Src, &src.addrs, src.v4)?;
-        let d_set = self.addrs_set(Field::Dst, &dst.addrs, dst.v4)?;
         let ported = proto == Protocol::TCP || proto == Protocol::UDP;
         let p_set = if ported {
             self.space.range(Field::Dport, ports.0, ports.1)?
@@ -333,7 +331,7 @@ impl<'s> Symbolic<'s> {
         let mut out = Reach {
             parts: Vec::new(),
             domain: self.space.full(),
-            scope: (s_set.clone(), d_set.clone(), p_set.clone()),
+            scope: None,
             stops: Vec::new(),
         };
         // A walk from an interface to itself never leaves the host: take another destination
@@ -387,7 +385,7 @@ impl<'s> Symbolic<'s> {
             Vec::new()
         };
         let mut atoms: Vec<(u16, Set)> = Vec::new();
-        let mut rest = p_set;
+        let mut rest = p_set.clone();
         for &l in &listeners {
             let one = self.space.range(Field::Dport, l, l)?;
             rest = self.space.and(&rest, &self.space.not(&one)?)?;
@@ -411,7 +409,7 @@ impl<'s> Symbolic<'s> {
                 proto,
                 rep_port,
                 ported,
-                (&s_set, &d_set, &atom, &mut sd),
+                (&p_set, &atom, &mut sd),
                 &mut out,
                 &mut ranges_seen,
                 keep,
@@ -429,7 +427,7 @@ impl<'s> Symbolic<'s> {
         proto: u8,
         rep_port: u16,
         ported: bool,
-        scope: (&Set, &Set, &Set, &mut Option<Set>),
+        scope: (&Set, &Set, &mut Option<Set>),
         out: &mut Reach,
         ranges_seen: &mut [Option<(u16, u16)>],
         keep: &dyn Fn(&[String]) -> bool,
@@ -464,11 +462,15 @@ impl<'s> Symbolic<'s> {
                 if c.ranges.len() > PORT_VARS as usize {
                     return Err(SpaceFull);
                 }
-                let (s_set, d_set, atom, sd) = (scope.0, scope.1, scope.2, &mut *scope.3);
+                // The address sets are built only for walks that carry something.
+                let (p_set, atom, sd) = (scope.0, scope.1, &mut *scope.2);
                 let sd = match sd {
                     Some(x) => x.clone(),
                     None => {
-                        let x = self.space.and(s_set, d_set)?;
+                        let s_set = self.addrs_set(Field::Src, &src.addrs, src.v4)?;
+                        let d_set = self.addrs_set(Field::Dst, &dst.addrs, dst.v4)?;
+                        let x = self.space.and(&s_set, &d_set)?;
+                        out.scope = Some((s_set, d_set, p_set.clone()));
                         *sd = Some(x.clone());
                         x
                     }
@@ -821,9 +823,12 @@ impl Reach {
         if s.is_empty(&acc) {
             return Ok(acc);
         }
-        let acc = s.and(&acc, &self.scope.0)?;
-        let acc = s.and(&acc, &self.scope.1)?;
-        s.and(&acc, &self.scope.2)
+        let Some((a, b, p)) = &self.scope else {
+            return Ok(acc);
+        };
+        let acc = s.and(&acc, a)?;
+        let acc = s.and(&acc, b)?;
+        s.and(&acc, p)
     }
 
     /// `some`, restricted to the walks `keep` accepts (by the gateways they cross).
