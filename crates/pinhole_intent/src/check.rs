@@ -609,25 +609,10 @@ impl<'s> Checker<'s> {
                 let diag = self.diagonal(&s, &d)?;
                 let sp = &self.sym.space;
                 v = sp.and(&v, &sp.not(&diag)?)?;
-                if sp.is_empty(&v) {
-                    continue;
-                }
-                let slot = found
-                    .entry((v4, proto))
-                    .or_insert_with(|| (sp.empty(), Vec::new()));
-                slot.0 = sp.or(&slot.0, &v)?;
-                slot.1.push((s.clone(), d.clone()));
+                record(sp, &mut found, (v4, proto), &v, &s, &d)?;
             }
         }
-        let mut keys: Vec<(bool, u8)> = found.keys().copied().collect();
-        keys.sort_unstable_by_key(|k| (!k.0, k.1));
-        for k in keys {
-            if let Some((set, sides)) = found.remove(&k) {
-                let f = self.finding("reachable", k.0, k.1, &set, &sides)?;
-                acc.findings.push(f);
-            }
-        }
-        Ok(())
+        self.findings("reachable", found, acc)
     }
 
     fn require(
@@ -689,21 +674,24 @@ impl<'s> Checker<'s> {
                 let sp = &self.sym.space;
                 let mut v = sp.and(&scope_all, &sp.not(&ok)?)?;
                 v = sp.and(&v, &sp.not(&diag)?)?;
-                if sp.is_empty(&v) {
-                    continue;
-                }
-                let slot = found
-                    .entry((v4, proto))
-                    .or_insert_with(|| (sp.empty(), Vec::new()));
-                slot.0 = sp.or(&slot.0, &v)?;
-                slot.1.push((s.clone(), d.clone()));
+                record(sp, &mut found, (v4, proto), &v, &s, &d)?;
             }
         }
+        self.findings("not reachable", found, acc)
+    }
+
+    /// The findings of violating sets, IPv4 first, by protocol.
+    fn findings(
+        &mut self,
+        problem: &'static str,
+        mut found: Found,
+        acc: &mut Acc,
+    ) -> Result<(), CheckError> {
         let mut keys: Vec<(bool, u8)> = found.keys().copied().collect();
         keys.sort_unstable_by_key(|k| (!k.0, k.1));
         for k in keys {
             if let Some((set, sides)) = found.remove(&k) {
-                let f = self.finding("not reachable", k.0, k.1, &set, &sides)?;
+                let f = self.finding(problem, k.0, k.1, &set, &sides)?;
                 acc.findings.push(f);
             }
         }
@@ -802,6 +790,24 @@ impl<'s> Checker<'s> {
 
 /// Violating packets per (IPv4?, protocol), with the side pairs they came from.
 type Found = FxHashMap<(bool, u8), (Set, Vec<(SideInfo, SideInfo)>)>;
+
+/// Add violating packets `v` of side pair (`s`, `d`) to `found` (nothing when empty).
+fn record(
+    sp: &Bdds,
+    found: &mut Found,
+    key: (bool, u8),
+    v: &Set,
+    s: &SideInfo,
+    d: &SideInfo,
+) -> SpaceResult<()> {
+    if sp.is_empty(v) {
+        return Ok(());
+    }
+    let slot = found.entry(key).or_insert_with(|| (sp.empty(), Vec::new()));
+    slot.0 = sp.or(&slot.0, v)?;
+    slot.1.push((s.clone(), d.clone()));
+    Ok(())
+}
 
 /// Which walks count for a deny.
 enum Keep {
