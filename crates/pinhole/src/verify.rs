@@ -38,7 +38,32 @@ pub fn run_check(
     let file = read_intents(intents)?;
     let snap = crate::load(snapshot)?;
     let mut ck = checker(&snap, opts)?;
+    // Big networks take seconds: a bar on stderr when it is a terminal.
+    let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && snap.enis.len() > 20_000)
+        .then(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} checking {msg}: {pos}/{len} endpoint-class pairs {wide_bar}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+    if let Some(b) = bar.clone() {
+        ck.progress = Some(Box::new(move |name: &str, done: usize, total: usize| {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+            b.set_message(clean(name));
+        }));
+    }
     let report = ck.check(&file).map_err(|e| format!("error: {e}"))?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     if json {
         let s = serde_json::to_string_pretty(&report).map_err(|e| format!("error: {e}"))?;
         outln!("{s}");

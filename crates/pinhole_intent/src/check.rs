@@ -97,6 +97,9 @@ pub(crate) struct SideInfo {
     pub internet: bool,
 }
 
+/// Told (intent name, side pairs done, side pairs in all).
+pub type Progress<'s> = Box<dyn FnMut(&str, usize, usize) + 's>;
+
 /// The engine state for one snapshot.
 pub struct Checker<'s> {
     pub snap: &'s Snapshot,
@@ -109,6 +112,10 @@ pub struct Checker<'s> {
     /// VPC → the VPCs it may reach privately.
     adj: FxHashMap<VpcIx, Vec<VpcIx>>,
     v6: bool,
+    /// Told (intent name, side pairs done, side pairs in all) as the work goes, for a
+    /// progress bar.
+    pub progress: Option<Progress<'s>>,
+    current: String,
 }
 
 fn protos(s: &Services, v4: bool) -> Vec<u8> {
@@ -181,6 +188,8 @@ impl<'s> Checker<'s> {
             links,
             adj,
             v6,
+            progress: None,
+            current: String::new(),
         })
     }
 
@@ -283,6 +292,15 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// Report progress every 256 side pairs.
+    fn tick(&mut self, done: usize, total: usize) {
+        if done % 256 == 0 {
+            if let Some(p) = &mut self.progress {
+                p(&self.current, done, total);
+            }
+        }
+    }
+
     /// Split a class side into one side per member (when its public addresses show).
     pub(crate) fn per_member(&self, s: &SideInfo) -> Vec<SideInfo> {
         match &s.side.addrs {
@@ -369,6 +387,7 @@ impl<'s> Checker<'s> {
     pub fn check(&mut self, file: &IntentFile) -> Result<Report, CheckError> {
         let mut out = Vec::new();
         for i in &file.intents {
+            self.current.clone_from(&i.name);
             out.push(self.check_one(file, i)?);
             self.sym.flush();
         }
@@ -559,10 +578,12 @@ impl<'s> Checker<'s> {
         let from = sel.eval(&flow.from);
         let to = sel.eval(&flow.to);
         let pairs = self.pairs(&from, &to, true);
+        let total = pairs.len();
         // Exceptions as sets, per family and protocol.
         let mut ex_sets: FxHashMap<(bool, u8), Set> = FxHashMap::default();
         let mut found: Found = FxHashMap::default();
-        for (s, d) in pairs {
+        for (n, (s, d)) in pairs.into_iter().enumerate() {
+            self.tick(n, total);
             let v4 = s.side.v4;
             for proto in protos(&flow.services, v4) {
                 if let std::collections::hash_map::Entry::Vacant(slot) = ex_sets.entry((v4, proto))
@@ -630,8 +651,10 @@ impl<'s> Checker<'s> {
             ));
         }
         let pairs = self.pairs(&from, &to, false);
+        let total = pairs.len();
         let mut found: Found = FxHashMap::default();
-        for (s, d) in pairs {
+        for (n, (s, d)) in pairs.into_iter().enumerate() {
+            self.tick(n, total);
             // The internet is required to reach interfaces at their public addresses; internet
             // destinations are not endpoints to require one by one.
             if d.internet {
