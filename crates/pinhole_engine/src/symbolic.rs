@@ -974,11 +974,6 @@ pub fn internet_route_prefixes(snap: &Snapshot, v4: bool) -> Vec<IpNet> {
     v
 }
 
-/// A concrete member of a set of packets, as addresses of the family `v4`.
-pub fn point_addrs(p: &Point, v4: bool) -> (IpAddr, IpAddr) {
-    (Point::addr(p.src, v4), Point::addr(p.dst, v4))
-}
-
 /// An address of `v4`'s family as a field value.
 pub fn addr_bits(a: IpAddr) -> u128 {
     match a {
@@ -987,24 +982,39 @@ pub fn addr_bits(a: IpAddr) -> u128 {
     }
 }
 
-/// A representative internet address of a family, outside every prefix of `avoid`.
-pub fn internet_rep(v4: bool, avoid: &[IpNet]) -> IpAddr {
-    let candidates: [IpAddr; 3] = if v4 {
-        [
-            IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)),
-            IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9)),
-            IpAddr::V4(Ipv4Addr::new(8, 8, 4, 4)),
-        ]
-    } else {
-        [
-            IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)),
-            IpAddr::V6(Ipv6Addr::new(0x2600, 0x1f18, 0, 0, 0, 0, 0, 9)),
-            IpAddr::V6(Ipv6Addr::new(0x2a00, 0x1450, 0, 0, 0, 0, 0, 1)),
-        ]
-    };
-    candidates
-        .iter()
-        .copied()
-        .find(|a| !avoid.iter().any(|n| n.contains(a)))
-        .unwrap_or(candidates[0])
+/// Readable documentation addresses, tried first as representatives of internet sets.
+const V4_CANDIDATES: [Ipv4Addr; 3] = [
+    Ipv4Addr::new(198, 51, 100, 7),
+    Ipv4Addr::new(203, 0, 113, 9),
+    Ipv4Addr::new(8, 8, 4, 4),
+];
+const V6_CANDIDATES: [Ipv6Addr; 2] = [
+    Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7),
+    Ipv6Addr::new(0x2600, 0x1f18, 0, 0, 0, 0, 0, 9),
+];
+
+impl Symbolic<'_> {
+    /// An address of `a` to stand for it in walks: a readable one when it is a member, else
+    /// any member; `None` when `a` is empty.
+    pub fn member_of(&mut self, a: &Addrs, v4: bool) -> SpaceResult<Option<IpAddr>> {
+        let set = self.addrs_set(Field::Src, a, v4)?;
+        let probe = |addr: IpAddr| Point {
+            src: addr_bits(addr),
+            dst: 0,
+            dport: 0,
+            ports: [0; PORT_VARS as usize],
+        };
+        let readable: Vec<IpAddr> = if v4 {
+            V4_CANDIDATES.iter().map(|x| IpAddr::V4(*x)).collect()
+        } else {
+            V6_CANDIDATES.iter().map(|x| IpAddr::V6(*x)).collect()
+        };
+        if let Some(r) = readable
+            .into_iter()
+            .find(|r| self.space.contains(&set, &probe(*r)))
+        {
+            return Ok(Some(r));
+        }
+        Ok(self.space.pick(&set).map(|p| Point::addr(p.src, v4)))
+    }
 }

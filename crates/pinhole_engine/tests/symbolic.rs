@@ -14,9 +14,9 @@
     reason = "tests fail by panicking"
 )]
 
-use pinhole_engine::space::{Field, Point, Space};
+use pinhole_engine::space::{Point, Space};
 use pinhole_engine::symbolic::{
-    Addrs, Class, Side, Symbolic, addr_bits, classes, internet_rep, internet_route_prefixes,
+    Addrs, Class, Side, Symbolic, addr_bits, classes, internet_route_prefixes,
 };
 use pinhole_engine::{Options, Question, Verdict, trace};
 use pinhole_model::{Protocol, Snapshot};
@@ -72,48 +72,46 @@ fn agree(name: &str, snap: &Snapshot, packets: usize, seed: u64) -> (usize, Vec<
     // Pairs: class × class, plus internet → public addresses and class → internet.
     let per_pair = 16;
     let avoid = internet_route_prefixes(snap, true);
+    let inet_addrs = Addrs::Internet {
+        within: Vec::new(),
+        except: avoid.clone(),
+    };
     let inet = Side {
-        rep: internet_rep(true, &avoid),
-        addrs: Addrs::Internet {
-            within: Vec::new(),
-            except: avoid.clone(),
-        },
+        rep: sym.member_of(&inet_addrs, true).unwrap().unwrap(),
+        addrs: inet_addrs,
         v4: true,
     };
     while done < packets {
         let kind = rng.below(10);
-        let (src, dst, sclass, dclass): (Side, Side, Option<usize>, Option<usize>) = match kind {
+        let (src, dst): (Side, Side) = match kind {
             0 => {
                 // internet → one public address
-                let pubs: Vec<(IpAddr, usize)> = cls
+                let pubs: Vec<IpAddr> = cls
                     .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.public)
-                    .flat_map(|(k, c)| {
-                        c.members.iter().filter_map(move |m| {
-                            snap.eni(m.eni)
-                                .public_for(m.addr)
-                                .map(|p| (IpAddr::V4(p), k))
-                        })
+                    .filter(|c| c.public)
+                    .flat_map(|c| {
+                        c.members
+                            .iter()
+                            .filter_map(|m| snap.eni(m.eni).public_for(m.addr).map(IpAddr::V4))
                     })
                     .collect();
                 if pubs.is_empty() {
                     continue;
                 }
-                let (p, k) = pubs[rng.below(pubs.len())];
+                let p = pubs[rng.below(pubs.len())];
                 let d = Side {
                     rep: p,
                     addrs: Addrs::List(vec![p]),
                     v4: true,
                 };
-                (inet.clone(), d, None, Some(k))
+                (inet.clone(), d)
             }
             1 => {
                 let k = rng.below(cls.len());
                 if !cls[k].v4 {
                     continue;
                 }
-                (class_side(&cls[k]), inet.clone(), Some(k), None)
+                (class_side(&cls[k]), inet.clone())
             }
             _ => {
                 let a = rng.below(cls.len());
@@ -121,7 +119,7 @@ fn agree(name: &str, snap: &Snapshot, packets: usize, seed: u64) -> (usize, Vec<
                 if cls[a].v4 != cls[b].v4 {
                     continue;
                 }
-                (class_side(&cls[a]), class_side(&cls[b]), Some(a), Some(b))
+                (class_side(&cls[a]), class_side(&cls[b]))
             }
         };
         let v4 = src.v4;
@@ -133,10 +131,10 @@ fn agree(name: &str, snap: &Snapshot, packets: usize, seed: u64) -> (usize, Vec<
         let all = reach.all(sp).unwrap();
         let some = reach.some(sp).unwrap();
         for _ in 0..per_pair {
-            let pick_addr = |side: &Side, class: Option<usize>, rng: &mut Rng| -> IpAddr {
-                match (&side.addrs, class) {
-                    (Addrs::List(l), _) => l[rng.below(l.len())],
-                    (Addrs::Internet { .. }, _) => {
+            let pick_addr = |side: &Side, rng: &mut Rng| -> IpAddr {
+                match &side.addrs {
+                    Addrs::List(l) => l[rng.below(l.len())],
+                    Addrs::Internet { .. } => {
                         // A random internet address of the atom.
                         loop {
                             let a = IpAddr::V4(std::net::Ipv4Addr::from(rng.next() as u32));
@@ -149,8 +147,8 @@ fn agree(name: &str, snap: &Snapshot, packets: usize, seed: u64) -> (usize, Vec<
                     }
                 }
             };
-            let s = pick_addr(&src, sclass, &mut rng);
-            let d = pick_addr(&dst, dclass, &mut rng);
+            let s = pick_addr(&src, &mut rng);
+            let d = pick_addr(&dst, &mut rng);
             if s == d {
                 continue;
             }
@@ -207,7 +205,6 @@ fn agree(name: &str, snap: &Snapshot, packets: usize, seed: u64) -> (usize, Vec<
                 ));
             }
         }
-        let _ = Field::Src;
     }
     (done, bad)
 }

@@ -112,6 +112,9 @@ pub struct Checker<'s> {
     /// VPC → the VPCs it may reach privately.
     adj: FxHashMap<VpcIx, Vec<VpcIx>>,
     v6: bool,
+    /// Route prefixes reaching into internet space (IPv4, IPv6): they split the internet into
+    /// atoms every route table treats alike.
+    inet_routes: [Vec<IpNet>; 2],
     /// Told (intent name, side pairs done, side pairs in all) as the work goes, for a
     /// progress bar.
     pub progress: Option<Progress<'s>>,
@@ -188,6 +191,10 @@ impl<'s> Checker<'s> {
             links,
             adj,
             v6,
+            inet_routes: [
+                internet_route_prefixes(snap, true),
+                internet_route_prefixes(snap, false),
+            ],
             progress: None,
             current: String::new(),
         })
@@ -199,7 +206,7 @@ impl<'s> Checker<'s> {
 
     /// The sides a group holds: one per endpoint class it meets, one per internet atom, and
     /// (as destinations) one per public address of its interfaces.
-    pub(crate) fn sides(&self, m: &Members, as_dst: bool) -> Vec<SideInfo> {
+    pub(crate) fn sides(&mut self, m: &Members, as_dst: bool) -> SpaceResult<Vec<SideInfo>> {
         let snap = self.snap;
         let mut out = Vec::new();
         for (k, c) in self.classes.iter().enumerate() {
@@ -249,21 +256,15 @@ impl<'s> Checker<'s> {
                 if !v4 && !self.v6 {
                     continue;
                 }
-                for (within, except) in internet_atoms(self.snap, net, v4) {
-                    let rep = pinhole_engine::symbolic::internet_rep(v4, &except);
-                    let rep = if within.iter().all(|w| !w.contains(&rep)) && !within.is_empty() {
-                        within
-                            .first()
-                            .map_or(rep, |w| first_internet(w).unwrap_or(rep))
-                    } else {
-                        rep
+                let routes = &self.inet_routes[usize::from(!v4)];
+                for (within, except) in internet_atoms(routes, net, v4) {
+                    let addrs = Addrs::Internet { within, except };
+                    // The atom's own member: its routes are the atom's.
+                    let Some(rep) = self.sym.member_of(&addrs, v4)? else {
+                        continue;
                     };
                     out.push(SideInfo {
-                        side: Side {
-                            rep,
-                            addrs: Addrs::Internet { within, except },
-                            v4,
-                        },
+                        side: Side { rep, addrs, v4 },
                         class: None,
                         vpc: None,
                         public: false,
@@ -272,7 +273,7 @@ impl<'s> Checker<'s> {
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// Whether a pair needs a walk at all: otherwise no packet of it can be delivered.
@@ -318,7 +319,7 @@ impl<'s> Checker<'s> {
     }
 
     /// The set of (src, dst) pairs that are the same interface address: not connections.
-    fn diagonal(&self, s: &SideInfo, d: &SideInfo) -> SpaceResult<Set> {
+    pub(crate) fn diagonal(&self, s: &SideInfo, d: &SideInfo) -> SpaceResult<Set> {
         let sp = &self.sym.space;
         let mut acc = sp.empty();
         if s.class.is_none() || s.class != d.class || s.public || d.public {
@@ -326,7 +327,7 @@ impl<'s> Checker<'s> {
         }
         if let (Addrs::List(a), Addrs::List(b)) = (&s.side.addrs, &d.side.addrs) {
             let bs: FxHashSet<&IpAddr> = b.iter().collect();
-            for x in a.iter().filter(|x| bs.contains(x)).take(4096) {
+            for x in a.iter().filter(|x| bs.contains(x)) {
                 let n = host(*x);
                 let p = sp.and(&sp.prefix(Field::Src, &n)?, &sp.prefix(Field::Dst, &n)?)?;
                 acc = sp.or(&acc, &p)?;
@@ -518,9 +519,14 @@ impl<'s> Checker<'s> {
     }
 
     /// The side pairs of two groups that need a walk (all of them unless `prune`).
-    fn pairs(&self, from: &Members, to: &Members, prune: bool) -> Vec<(SideInfo, SideInfo)> {
-        let srcs = self.sides(from, false);
-        let dsts = self.sides(to, true);
+    fn pairs(
+        &mut self,
+        from: &Members,
+        to: &Members,
+        prune: bool,
+    ) -> SpaceResult<Vec<(SideInfo, SideInfo)>> {
+        let srcs = self.sides(from, false)?;
+        let dsts = self.sides(to, true)?;
         let mut by_vpc: FxHashMap<VpcIx, Vec<usize>> = FxHashMap::default();
         let mut open: Vec<usize> = Vec::new();
         for (j, d) in dsts.iter().enumerate() {
@@ -564,7 +570,7 @@ impl<'s> Checker<'s> {
                 out.push((s.clone(), d.clone()));
             }
         }
-        out
+        Ok(out)
     }
 
     fn deny(
@@ -577,7 +583,7 @@ impl<'s> Checker<'s> {
     ) -> Result<(), CheckError> {
         let from = sel.eval(&flow.from);
         let to = sel.eval(&flow.to);
-        let pairs = self.pairs(&from, &to, true);
+        let pairs = self.pairs(&from, &to, true)?;
         let total = pairs.len();
         // Exceptions as sets, per family and protocol.
         let mut ex_sets: FxHashMap<(bool, u8), Set> = FxHashMap::default();
@@ -650,7 +656,7 @@ impl<'s> Checker<'s> {
                 if from.is_empty() { "from" } else { "to" }
             ));
         }
-        let pairs = self.pairs(&from, &to, false);
+        let pairs = self.pairs(&from, &to, false)?;
         let total = pairs.len();
         let mut found: Found = FxHashMap::default();
         for (n, (s, d)) in pairs.into_iter().enumerate() {
@@ -910,14 +916,8 @@ fn show(s: &Selector) -> String {
     parts.join(" & ").replace(" & minus", " minus")
 }
 
-fn first_internet(n: &IpNet) -> Option<IpAddr> {
-    n.hosts()
-        .take(4096)
-        .find(|a| pinhole_model::is_internet(*a))
-}
-
 /// The internet part of a group cut into pieces every route table treats alike.
-fn internet_atoms(snap: &Snapshot, net: &Net, v4: bool) -> Vec<(Vec<IpNet>, Vec<IpNet>)> {
+fn internet_atoms(routes: &[IpNet], net: &Net, v4: bool) -> Vec<(Vec<IpNet>, Vec<IpNet>)> {
     let within: Vec<IpNet> = net
         .within
         .iter()
@@ -927,10 +927,9 @@ fn internet_atoms(snap: &Snapshot, net: &Net, v4: bool) -> Vec<(Vec<IpNet>, Vec<
     if !net.within.is_empty() && within.is_empty() {
         return Vec::new();
     }
-    let routes = internet_route_prefixes(snap, v4);
     let mut out = Vec::new();
     // One atom per route prefix (minus the prefixes inside it), and the rest.
-    for r in &routes {
+    for r in routes {
         let inner: Vec<IpNet> = routes
             .iter()
             .filter(|x| *x != r && r.contains(*x))
@@ -959,7 +958,7 @@ fn internet_atoms(snap: &Snapshot, net: &Net, v4: bool) -> Vec<(Vec<IpNet>, Vec<
         except.extend(net.except.iter().copied());
         out.push((w, except));
     }
-    let mut except: Vec<IpNet> = routes.clone();
+    let mut except: Vec<IpNet> = routes.to_vec();
     except.extend(net.except.iter().copied());
     out.push((within, except));
     out

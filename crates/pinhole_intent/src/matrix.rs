@@ -131,18 +131,18 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     let mut dsts: Vec<(String, SideInfo)> = Vec::new();
     for (l, set) in &by_label {
         let m = Members::of(&ck.universe, set.iter().copied());
-        for s in ck.sides(&m, false) {
+        for s in ck.sides(&m, false)? {
             sides.push((l.clone(), s));
         }
-        for s in ck.sides(&m, true) {
+        for s in ck.sides(&m, true)? {
             dsts.push((l.clone(), s));
         }
     }
     let inet = Members::internet_only(&ck.universe);
-    for s in ck.sides(&inet, false) {
+    for s in ck.sides(&inet, false)? {
         sides.push(("internet".into(), s));
     }
-    for s in ck.sides(&inet, true) {
+    for s in ck.sides(&inet, true)? {
         dsts.push(("internet".into(), s));
     }
     let mut cells: FxHashMap<(String, String, u8), Set> = FxHashMap::default();
@@ -154,40 +154,26 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
             if !ck.may_connect(s, d) || (d.public && !s.internet) {
                 continue;
             }
-            let srcs = [s.clone()];
-            for s in &srcs {
-                if same_single(s, d) {
+            if same_single(s, d) {
+                continue;
+            }
+            // An address to itself is not a connection.
+            let diag = ck.diagonal(s, d)?;
+            let v4 = s.side.v4;
+            let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
+            for proto in [Protocol::TCP, Protocol::UDP, icmp] {
+                let reach = ck.sym.reach(&s.side, &d.side, proto, (0, u16::MAX))?;
+                pairs += 1;
+                let sp = &ck.sym.space;
+                let some = sp.and(&reach.some(sp)?, &sp.not(&diag)?)?;
+                if sp.is_empty(&some) {
                     continue;
                 }
-                let v4 = s.side.v4;
-                let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
-                for proto in [Protocol::TCP, Protocol::UDP, icmp] {
-                    let reach = ck.sym.reach(&s.side, &d.side, proto, (0, u16::MAX))?;
-                    pairs += 1;
-                    let sp = &ck.sym.space;
-                    let mut some = reach.some(sp)?;
-                    if s.class.is_some() && s.class == d.class && !d.public {
-                        // Not a connection: an address to itself.
-                        if let (Addrs::List(a), Addrs::List(_)) = (&s.side.addrs, &d.side.addrs) {
-                            for x in a {
-                                let n = pinhole_engine::symbolic::host(*x);
-                                let p = sp.and(
-                                    &sp.prefix(Field::Src, &n)?,
-                                    &sp.prefix(Field::Dst, &n)?,
-                                )?;
-                                some = sp.and(&some, &sp.not(&p)?)?;
-                            }
-                        }
-                    }
-                    if sp.is_empty(&some) {
-                        continue;
-                    }
-                    let ports = sp.exists(&some, &[Field::Src, Field::Dst])?;
-                    let slot = cells
-                        .entry((la.clone(), lb.clone(), proto))
-                        .or_insert_with(|| sp.empty());
-                    *slot = sp.or(slot, &ports)?;
-                }
+                let ports = sp.exists(&some, &[Field::Src, Field::Dst])?;
+                let slot = cells
+                    .entry((la.clone(), lb.clone(), proto))
+                    .or_insert_with(|| sp.empty());
+                *slot = sp.or(slot, &ports)?;
             }
         }
     }

@@ -45,7 +45,8 @@ fn bad_intent_files_get_located_errors() {
     assert!(m.contains("in terms of itself"), "{m}");
 
     let (l, _, m) = err("groups: [1, 2\n");
-    assert!(l >= 1, "{m}");
+    assert_eq!(l, 1, "{m}");
+    assert!(m.contains("unclosed bracket"), "{m}");
 
     let (_, _, m) = err("intents:\n  - egress: { from: any, internet: some }\n");
     assert!(m.contains("internet: none"), "{m}");
