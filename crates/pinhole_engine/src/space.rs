@@ -94,6 +94,9 @@ pub trait Space {
     fn prefix(&self, field: Field, net: &IpNet) -> SpaceResult<Self::Set>;
     /// Packets whose port `field` lies in `lo..=hi`.
     fn range(&self, field: Field, lo: u16, hi: u16) -> SpaceResult<Self::Set>;
+    /// `a` with the variables of the cube `point` (a conjunction of literals, such as an
+    /// address prefix) fixed to its values: the Shannon cofactor, free of those variables.
+    fn restrict(&self, a: &Self::Set, point: &Self::Set) -> SpaceResult<Self::Set>;
     /// Some value of each of `fields` makes the packet a member.
     fn exists(&self, a: &Self::Set, fields: &[Field]) -> SpaceResult<Self::Set>;
     /// Every value of each of `fields` makes the packet a member.
@@ -114,6 +117,10 @@ pub struct Bdds {
     vars: Vec<BDDFunction>,
     t: BDDFunction,
     f: BDDFunction,
+    /// Quantifier cubes already built, by their fields.
+    cubes: std::cell::RefCell<rustc_hash::FxHashMap<Vec<Field>, BDDFunction>>,
+    /// Port ranges already built.
+    ranges: std::cell::RefCell<rustc_hash::FxHashMap<(Field, u16, u16), BDDFunction>>,
 }
 
 impl Bdds {
@@ -130,7 +137,14 @@ impl Bdds {
             vars: vars.map_err(|_| SpaceFull)?,
             t,
             f,
+            cubes: Default::default(),
+            ranges: Default::default(),
         })
+    }
+
+    /// Inner nodes in the manager now (alive or not yet collected).
+    pub fn nodes(&self) -> usize {
+        self.manager.with_manager_shared(|m| m.num_inner_nodes())
     }
 
     fn var(&self, field: Field, bit: u32) -> &BDDFunction {
@@ -139,12 +153,16 @@ impl Bdds {
     }
 
     fn cube(&self, fields: &[Field]) -> SpaceResult<BDDFunction> {
+        if let Some(c) = self.cubes.borrow().get(fields) {
+            return Ok(c.clone());
+        }
         let mut c = self.t.clone();
         for &f in fields {
             for b in 0..f.width() {
-                c = c.and(self.var(f, b)).map_err(|_| SpaceFull)?;
+                c = retry(self, || c.and(self.var(f, b)))?;
             }
         }
+        self.cubes.borrow_mut().insert(fields.to_vec(), c.clone());
         Ok(c)
     }
 
@@ -159,8 +177,16 @@ impl Bdds {
     }
 }
 
-fn oom<T>(r: Result<T, oxidd::util::OutOfMemory>) -> SpaceResult<T> {
-    r.map_err(|_| SpaceFull)
+/// Run a diagram operation; when the manager is full, collect garbage (nodes no live set
+/// holds) and try once more before giving up.
+fn retry<T>(b: &Bdds, f: impl Fn() -> Result<T, oxidd::util::OutOfMemory>) -> SpaceResult<T> {
+    match f() {
+        Ok(x) => Ok(x),
+        Err(_) => {
+            b.collect_garbage();
+            f().map_err(|_| SpaceFull)
+        }
+    }
 }
 
 impl Space for Bdds {
@@ -175,15 +201,15 @@ impl Space for Bdds {
     }
 
     fn and(&self, a: &BDDFunction, b: &BDDFunction) -> SpaceResult<BDDFunction> {
-        oom(a.and(b))
+        retry(self, || a.and(b))
     }
 
     fn or(&self, a: &BDDFunction, b: &BDDFunction) -> SpaceResult<BDDFunction> {
-        oom(a.or(b))
+        retry(self, || a.or(b))
     }
 
     fn not(&self, a: &BDDFunction) -> SpaceResult<BDDFunction> {
-        oom(a.not())
+        retry(self, || a.not())
     }
 
     fn prefix(&self, field: Field, net: &IpNet) -> SpaceResult<BDDFunction> {
@@ -194,9 +220,9 @@ impl Space for Bdds {
             let v = self.var(field, b);
             let one = (bits >> (127 - b)) & 1 == 1;
             s = if one {
-                oom(v.and(&s))?
+                retry(self, || v.and(&s))?
             } else {
-                oom(v.not().and_then(|n| n.and(&s)))?
+                retry(self, || v.not().and_then(|n| n.and(&s)))?
             };
         }
         Ok(s)
@@ -206,6 +232,9 @@ impl Space for Bdds {
         if lo > hi {
             return Ok(self.f.clone());
         }
+        if let Some(r) = self.ranges.borrow().get(&(field, lo, hi)) {
+            return Ok(r.clone());
+        }
         // x >= lo and x <= hi, built from the least significant bit up.
         let mut ge = self.t.clone();
         let mut le = self.t.clone();
@@ -213,26 +242,34 @@ impl Space for Bdds {
             let v = self.var(field, b);
             let shift = 15 - b;
             ge = if (lo >> shift) & 1 == 1 {
-                oom(v.and(&ge))?
+                retry(self, || v.and(&ge))?
             } else {
-                oom(v.or(&ge))?
+                retry(self, || v.or(&ge))?
             };
-            let nv = oom(v.not())?;
+            let nv = retry(self, || v.not())?;
             le = if (hi >> shift) & 1 == 0 {
-                oom(nv.and(&le))?
+                retry(self, || nv.and(&le))?
             } else {
-                oom(nv.or(&le))?
+                retry(self, || nv.or(&le))?
             };
         }
-        oom(ge.and(&le))
+        let r = retry(self, || ge.and(&le))?;
+        self.ranges.borrow_mut().insert((field, lo, hi), r.clone());
+        Ok(r)
+    }
+
+    fn restrict(&self, a: &BDDFunction, point: &BDDFunction) -> SpaceResult<BDDFunction> {
+        retry(self, || a.restrict(point))
     }
 
     fn exists(&self, a: &BDDFunction, fields: &[Field]) -> SpaceResult<BDDFunction> {
-        oom(a.exists(&self.cube(fields)?))
+        let c = self.cube(fields)?;
+        retry(self, || a.exists(&c))
     }
 
     fn forall(&self, a: &BDDFunction, fields: &[Field]) -> SpaceResult<BDDFunction> {
-        oom(a.forall(&self.cube(fields)?))
+        let c = self.cube(fields)?;
+        retry(self, || a.forall(&c))
     }
 
     fn is_empty(&self, a: &BDDFunction) -> bool {

@@ -103,6 +103,9 @@ pub struct Reach {
     /// Walks that stopped for a reason other than a filter, with the verdict and reason
     /// (`no route`, `unknown`…): no packet of the pair takes them.
     pub stops: Vec<(Verdict, String)>,
+    /// Between two single addresses the walks' sets are over ports only: the addresses (in
+    /// `scope`) are joined when a set is asked for.
+    point: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -268,6 +271,13 @@ impl<'s> Symbolic<'s> {
 
     /// The addresses of `a` over `field`.
     pub fn addrs_set(&mut self, field: Field, a: &Addrs, v4: bool) -> SpaceResult<Set> {
+        // One address is a chain of literals, cheaper to build than to keep: an engine that
+        // walks between single addresses would otherwise hold one per address it met.
+        if let Addrs::List(l) = a
+            && l.len() == 1
+        {
+            return self.build_addrs_set(field, a, v4);
+        }
         let key = (field, v4, a.clone());
         if let Some(s) = self.addr_sets.get(&key) {
             return Ok(s.clone());
@@ -333,6 +343,10 @@ impl<'s> Symbolic<'s> {
             domain: self.space.full(),
             scope: None,
             stops: Vec::new(),
+            point: matches!(
+                (&src.addrs, &dst.addrs),
+                (Addrs::List(a), Addrs::List(b)) if a.len() == 1 && b.len() == 1
+            ),
         };
         // A walk from an interface to itself never leaves the host: take another destination
         // member (on another interface) to stand for the class.
@@ -475,7 +489,15 @@ impl<'s> Symbolic<'s> {
                         x
                     }
                 };
-                let mut pass = self.space.and(&sd, atom)?;
+                // Between two single addresses, `sd` is a cube: each filter is cut down to
+                // its ports at those addresses (a cofactor, much smaller than the filter and
+                // the product); the addresses are joined when a set is asked for.
+                let point = out.point;
+                let mut pass = if point {
+                    atom.clone()
+                } else {
+                    self.space.and(&sd, atom)?
+                };
                 for (k, r) in c.ranges.iter().enumerate() {
                     let lo = r.ranges().first().map_or(0, |x| x.0);
                     let hi = r.ranges().last().map_or(0, |x| x.1);
@@ -490,7 +512,10 @@ impl<'s> Symbolic<'s> {
                 }
                 for ev in &c.events {
                     if let Event::Check(dir, check) = ev {
-                        let f = self.filter(*dir, check, src, dst, rep_port, ported)?;
+                        let mut f = self.filter(*dir, check, src, dst, rep_port, ported)?;
+                        if point {
+                            f = self.space.restrict(&f, &sd)?;
+                        }
                         pass = self.space.and(&pass, &f)?;
                         if self.space.is_empty(&pass) {
                             break;
@@ -837,7 +862,27 @@ impl Reach {
         for w in self.walks().filter(|w| keep(&w.via)) {
             any = s.or(&any, &w.pass)?;
         }
-        s.exists(&any, &port_fields())
+        let any = s.exists(&any, &port_fields())?;
+        match (&self.scope, self.point) {
+            (Some((a, b, _)), true) if !s.is_empty(&any) => s.and(&s.and(&any, a)?, b),
+            _ => Ok(any),
+        }
+    }
+
+    /// The destination ports of every connection that works for some source port, between
+    /// any of the addresses (a set over [`Field::Dport`] alone).
+    pub fn ports(&self, s: &Bdds) -> SpaceResult<Set> {
+        let mut any = s.empty();
+        for w in self.walks() {
+            any = s.or(&any, &w.pass)?;
+        }
+        if self.point {
+            s.exists(&any, &port_fields())
+        } else {
+            let mut fields = port_fields();
+            fields.extend([Field::Src, Field::Dst]);
+            s.exists(&any, &fields)
+        }
     }
 }
 
@@ -874,6 +919,65 @@ fn split_prefixes(snap: &Snapshot) -> FxHashMap<u8, rustc_hash::FxHashSet<IpNet>
         }
     }
     by_len
+}
+
+/// Every prefix the snapshot compares addresses against: routes, transit-gateway routes,
+/// network ACL entries, security-group rules and the prefix lists they use, and listener
+/// `source-ip` conditions. Two addresses of one [`Class`] that lie in the same of these prefixes
+/// meet every filter and route alike: they are interchangeable in every walk.
+pub struct Splitter {
+    by_len: FxHashMap<u8, rustc_hash::FxHashSet<IpNet>>,
+}
+
+impl Splitter {
+    pub fn new(snap: &Snapshot) -> Self {
+        let mut by_len = split_prefixes(snap);
+        let mut add = |n: IpNet| {
+            by_len.entry(n.prefix_len()).or_default().insert(n.trunc());
+        };
+        for acl in &snap.network_acls {
+            for e in acl.inbound.iter().chain(&acl.outbound) {
+                add(e.cidr);
+            }
+        }
+        for r in &snap.index.hot.sg_rules {
+            if let SgPeerHot::Cidr(c) = r.peer {
+                add(c);
+            }
+        }
+        for pl in &snap.prefix_lists {
+            for c in &pl.cidrs {
+                add(*c);
+            }
+        }
+        for lb in &snap.load_balancers {
+            for l in &lb.listeners {
+                for r in &l.rules {
+                    for c in &r.source_ips {
+                        add(*c);
+                    }
+                }
+            }
+        }
+        Self { by_len }
+    }
+
+    /// The prefixes longer than `base` that hold `a`: addresses of one subnet (prefix length
+    /// `base`) with the same signature are interchangeable (shorter prefixes hold the whole
+    /// subnet or none of it).
+    pub fn signature(&self, a: IpAddr, base: u8) -> Vec<IpNet> {
+        let max = if a.is_ipv4() { 32 } else { 128 };
+        let mut v = Vec::new();
+        for len in base.saturating_add(1)..=max {
+            if let Some(set) = self.by_len.get(&len)
+                && let Ok(n) = IpNet::new(a, len)
+                && set.contains(&n.trunc())
+            {
+                v.push(n.trunc());
+            }
+        }
+        v
+    }
 }
 
 /// The endpoint classes of a snapshot: every interface address in exactly one.

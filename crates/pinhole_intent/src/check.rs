@@ -108,9 +108,9 @@ pub struct Checker<'s> {
     pub universe: std::rc::Rc<Universe>,
     /// Each class's members as universe numbers.
     class_ids: Vec<Vec<usize>>,
-    links: FxHashSet<(VpcIx, VpcIx)>,
+    pub(crate) links: FxHashSet<(VpcIx, VpcIx)>,
     /// VPC → the VPCs it may reach privately.
-    adj: FxHashMap<VpcIx, Vec<VpcIx>>,
+    pub(crate) adj: FxHashMap<VpcIx, Vec<VpcIx>>,
     v6: bool,
     /// Route prefixes reaching into internet space (IPv4, IPv6): they split the internet into
     /// atoms every route table treats alike.
@@ -118,7 +118,7 @@ pub struct Checker<'s> {
     /// Told (intent name, side pairs done, side pairs in all) as the work goes, for a
     /// progress bar.
     pub progress: Option<Progress<'s>>,
-    current: String,
+    pub(crate) current: String,
 }
 
 fn protos(s: &Services, v4: bool) -> Vec<u8> {
@@ -294,7 +294,7 @@ impl<'s> Checker<'s> {
     }
 
     /// Report progress every 256 side pairs.
-    fn tick(&mut self, done: usize, total: usize) {
+    pub(crate) fn tick(&mut self, done: usize, total: usize) {
         if done % 256 == 0 {
             if let Some(p) = &mut self.progress {
                 p(&self.current, done, total);

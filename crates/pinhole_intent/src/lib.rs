@@ -11,7 +11,7 @@ mod parse;
 mod select;
 
 pub use check::{CheckError, Checker, Finding, IntentResult, Report, Status, Witness};
-pub use matrix::{Cell, Matrix, MatrixBy, matrix};
+pub use matrix::{Cell, Matrix, MatrixBy, matrix, matrix_by_sets};
 pub use node::{Located, Node, Pos, Value, parse as parse_yaml};
 pub use parse::{
     Egress, Flow, Intent, IntentFile, Kind, Selector, Services, Term, from_node, parse_intents,

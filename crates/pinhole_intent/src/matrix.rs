@@ -3,12 +3,13 @@
 
 use crate::check::{CheckError, Checker, SideInfo, port_ranges};
 use crate::select::Members;
-use pinhole_engine::space::{Field, Space};
-use pinhole_engine::symbolic::{Addrs, Member, Set};
-use pinhole_model::{EniIx, Protocol, Snapshot, name_tag};
+use pinhole_engine::space::{Bdds, Field, Space, SpaceResult};
+use pinhole_engine::symbolic::{Addrs, Member, Set, Side, Splitter};
+use pinhole_model::{EniIx, EniKindTag, Protocol, Snapshot, VpcIx, name_tag};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// How endpoints are grouped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,8 +116,261 @@ fn labels(snap: &Snapshot, by: &MatrixBy, e: EniIx) -> Vec<String> {
     }
 }
 
+/// Cells under construction: (from, to, protocol) → destination ports (a set over `Dport`).
+type Cells = FxHashMap<(String, String, u8), Set>;
+
 /// The reachability matrix of a snapshot.
+///
+/// Interface to interface, the engine walks one pair of *atoms* rather than every pair of
+/// addresses: an atom is the addresses of one endpoint class that lie in the same prefixes of
+/// every route, network ACL entry, security-group rule, prefix list and listener condition
+/// ([`Splitter`]). Every filter and route treats the members of an atom alike, so a walk
+/// between one member of each answers for all of them, over ports only. Pairs are formed
+/// through the VPC adjacency (same VPC, peering, transit-gateway routes), and a pair is skipped
+/// when the security groups at both ends admit no port its cell does not already hold.
+/// Internet sources and destinations are answered over address sets, as `check` does.
+/// [`matrix_by_sets`] answers the same question over address sets for every class pair: the
+/// tests hold the two equal.
 pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError> {
+    let snap = ck.snap;
+    let split = Splitter::new(snap);
+    // Atoms: (class, signature) → number; sides: (label, atom) → its members.
+    let mut atom_of: FxHashMap<(usize, Vec<ipnet::IpNet>), usize> = FxHashMap::default();
+    let mut atom_class: Vec<usize> = Vec::new();
+    let mut sides: BTreeMap<(String, usize), Vec<Member>> = BTreeMap::new();
+    let mut by_label: BTreeMap<String, FxHashSet<Member>> = BTreeMap::new();
+    for (k, c) in ck.classes.iter().enumerate() {
+        for m in &c.members {
+            let base = snap
+                .subnet_cidrs(c.subnet)
+                .iter()
+                .find(|n| n.contains(&m.addr))
+                .map_or(0, ipnet::IpNet::prefix_len);
+            let sig = split.signature(m.addr, base);
+            let a = *atom_of.entry((k, sig)).or_insert_with(|| {
+                atom_class.push(k);
+                atom_class.len() - 1
+            });
+            for l in labels(snap, by, m.eni) {
+                by_label.entry(l.clone()).or_default().insert(*m);
+                sides.entry((l, a)).or_default().push(*m);
+            }
+        }
+    }
+    let sides: Vec<((String, usize), Vec<Member>)> = sides.into_iter().collect();
+    // Destination sides by VPC, for the adjacency.
+    let mut by_vpc: FxHashMap<VpcIx, Vec<usize>> = FxHashMap::default();
+    for (i, ((_, a), _)) in sides.iter().enumerate() {
+        by_vpc
+            .entry(ck.classes[atom_class[*a]].vpc)
+            .or_default()
+            .push(i);
+    }
+    // Same atoms under several labels (security groups, tags): walk each pair once.
+    let memo_pairs = matches!(by, MatrixBy::Sg | MatrixBy::Tag(_));
+    let mut memo: FxHashMap<(usize, usize, u8), Set> = FxHashMap::default();
+    let mut bounds = Bounds::default();
+    let mut cells: Cells = FxHashMap::default();
+    let mut pairs = 0usize;
+    ck.current = "matrix".into();
+    let total = sides.len();
+    for (done, ((la, sa), smembers)) in sides.iter().enumerate() {
+        ck.tick(done, total);
+        let sc = &ck.classes[atom_class[*sa]];
+        let (svpc, v4) = (sc.vpc, sc.v4);
+        let near: Vec<usize> = std::iter::once(svpc)
+            .chain(ck.adj.get(&svpc).into_iter().flatten().copied())
+            .flat_map(|v| by_vpc.get(&v).into_iter().flatten().copied())
+            .collect();
+        for j in near {
+            let ((lb, da), dmembers) = &sides[j];
+            let dc = &ck.classes[atom_class[*da]];
+            if dc.v4 != v4 {
+                continue;
+            }
+            // Two members on different interfaces: an interface to itself is no connection.
+            let Some((s, d)) = smembers.iter().find_map(|s| {
+                dmembers
+                    .iter()
+                    .find(|d| d.eni != s.eni)
+                    .map(|d| (s.addr, d.addr))
+            }) else {
+                continue;
+            };
+            let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
+            for proto in [Protocol::TCP, Protocol::UDP, icmp] {
+                let sp = &ck.sym.space;
+                let ub = sp.and(
+                    &bounds.of(ck, atom_class[*sa], false, proto)?,
+                    &bounds.of(ck, atom_class[*da], true, proto)?,
+                )?;
+                let sp = &ck.sym.space;
+                if sp.is_empty(&ub) {
+                    continue;
+                }
+                let key = (la.clone(), lb.clone(), proto);
+                if let Some(cell) = cells.get(&key)
+                    && sp.is_empty(&sp.and(&ub, &sp.not(cell)?)?)
+                {
+                    continue;
+                }
+                let ports = match memo.get(&(*sa, *da, proto)) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let side = |a: IpAddr| Side {
+                            rep: a,
+                            addrs: Addrs::List(vec![a]),
+                            v4,
+                        };
+                        let reach = ck.sym.reach(&side(s), &side(d), proto, (0, u16::MAX))?;
+                        pairs += 1;
+                        let sp = &ck.sym.space;
+                        let p = reach.ports(sp)?;
+                        if memo_pairs {
+                            memo.insert((*sa, *da, proto), p.clone());
+                        }
+                        p
+                    }
+                };
+                add_cell(&ck.sym.space, &mut cells, key, &ports)?;
+            }
+        }
+    }
+    // The internet: its atoms to the interfaces' public addresses, and interfaces to it.
+    let mut from_label: Vec<(String, SideInfo)> = Vec::new();
+    let mut to_public: Vec<(String, SideInfo)> = Vec::new();
+    for (l, set) in &by_label {
+        let m = Members::of(&ck.universe, set.iter().copied());
+        for s in ck.sides(&m, false)? {
+            from_label.push((l.clone(), s));
+        }
+        for s in ck.sides(&m, true)? {
+            if s.public {
+                to_public.push((l.clone(), s));
+            }
+        }
+    }
+    let inet = Members::internet_only(&ck.universe);
+    let inet_src = ck.sides(&inet, false)?;
+    let inet_dst = ck.sides(&inet, true)?;
+    let mut set_pairs: Vec<(&str, &SideInfo, &str, &SideInfo)> = Vec::new();
+    for (l, s) in &from_label {
+        for d in &inet_dst {
+            set_pairs.push((l, s, "internet", d));
+        }
+    }
+    for s in &inet_src {
+        for (l, d) in &to_public {
+            set_pairs.push(("internet", s, l, d));
+        }
+    }
+    for (la, s, lb, d) in set_pairs {
+        if !ck.may_connect(s, d) {
+            continue;
+        }
+        pairs += walk_sets(ck, &mut cells, la, s, lb, d)?;
+    }
+    let mut groups: Vec<String> = by_label.keys().cloned().collect();
+    groups.push("internet".into());
+    finish(ck, by, groups, cells, pairs)
+}
+
+/// The destination ports the security groups of a class admit at all, per direction and
+/// protocol, whatever the peer: no connection of the class uses another. Full for interfaces
+/// without groups and for load balancers (their listeners decide).
+#[derive(Default)]
+struct Bounds(FxHashMap<(usize, bool, u8), Set>);
+
+impl Bounds {
+    fn of(&mut self, ck: &Checker<'_>, class: usize, inbound: bool, proto: u8) -> SpaceResult<Set> {
+        if let Some(s) = self.0.get(&(class, inbound, proto)) {
+            return Ok(s.clone());
+        }
+        let snap = ck.snap;
+        let sp = &ck.sym.space;
+        let ported = proto == Protocol::TCP || proto == Protocol::UDP;
+        let all = if ported {
+            sp.range(Field::Dport, 0, u16::MAX)?
+        } else {
+            sp.range(Field::Dport, 0, 0)?
+        };
+        let c = &ck.classes[class];
+        let s = match c.members.first() {
+            Some(m)
+                if snap.eni_hot(m.eni).kind != EniKindTag::LoadBalancer
+                    && !snap.index.lb_of_eni.contains_key(&m.eni)
+                    && !snap.eni_groups(m.eni).is_empty() =>
+            {
+                let mut acc = sp.empty();
+                for (_, g) in snap.eni_groups(m.eni) {
+                    for r in snap.sg_rules_hot(g, inbound) {
+                        if !r.protocol.matches(proto) {
+                            continue;
+                        }
+                        let p = match (ported, r.protocol, r.ports) {
+                            (true, Protocol::Num(6 | 17), Some((lo, hi))) => {
+                                sp.range(Field::Dport, lo, hi)?
+                            }
+                            _ => all.clone(),
+                        };
+                        acc = sp.or(&acc, &p)?;
+                    }
+                }
+                acc
+            }
+            _ => all,
+        };
+        self.0.insert((class, inbound, proto), s.clone());
+        Ok(s)
+    }
+}
+
+fn add_cell(
+    sp: &Bdds,
+    cells: &mut Cells,
+    key: (String, String, u8),
+    ports: &Set,
+) -> SpaceResult<()> {
+    if sp.is_empty(ports) {
+        return Ok(());
+    }
+    let slot = cells.entry(key).or_insert_with(|| sp.empty());
+    *slot = sp.or(slot, ports)?;
+    Ok(())
+}
+
+/// One side pair over address sets (every protocol): the walks it took.
+fn walk_sets(
+    ck: &mut Checker<'_>,
+    cells: &mut Cells,
+    la: &str,
+    s: &SideInfo,
+    lb: &str,
+    d: &SideInfo,
+) -> Result<usize, CheckError> {
+    if same_single(s, d) {
+        return Ok(0);
+    }
+    // An address to itself is not a connection.
+    let diag = ck.diagonal(s, d)?;
+    let v4 = s.side.v4;
+    let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
+    let mut walked = 0;
+    for proto in [Protocol::TCP, Protocol::UDP, icmp] {
+        let reach = ck.sym.reach(&s.side, &d.side, proto, (0, u16::MAX))?;
+        walked += 1;
+        let sp = &ck.sym.space;
+        let some = sp.and(&reach.some(sp)?, &sp.not(&diag)?)?;
+        let ports = sp.exists(&some, &[Field::Src, Field::Dst])?;
+        add_cell(sp, cells, (la.to_string(), lb.to_string(), proto), &ports)?;
+    }
+    Ok(walked)
+}
+
+/// The matrix over address sets, every endpoint-class pair walked: quadratic in classes. The
+/// reference [`matrix`] is tested against.
+#[doc(hidden)]
+pub fn matrix_by_sets(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError> {
     let snap = ck.snap;
     // Members by label.
     let mut by_label: BTreeMap<String, FxHashSet<Member>> = BTreeMap::new();
@@ -145,7 +399,7 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     for s in ck.sides(&inet, true)? {
         dsts.push(("internet".into(), s));
     }
-    let mut cells: FxHashMap<(String, String, u8), Set> = FxHashMap::default();
+    let mut cells: Cells = FxHashMap::default();
     let mut pairs = 0usize;
     for (la, s) in &sides {
         for (lb, d) in &dsts {
@@ -154,29 +408,21 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
             if !ck.may_connect(s, d) || (d.public && !s.internet) {
                 continue;
             }
-            if same_single(s, d) {
-                continue;
-            }
-            // An address to itself is not a connection.
-            let diag = ck.diagonal(s, d)?;
-            let v4 = s.side.v4;
-            let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
-            for proto in [Protocol::TCP, Protocol::UDP, icmp] {
-                let reach = ck.sym.reach(&s.side, &d.side, proto, (0, u16::MAX))?;
-                pairs += 1;
-                let sp = &ck.sym.space;
-                let some = sp.and(&reach.some(sp)?, &sp.not(&diag)?)?;
-                if sp.is_empty(&some) {
-                    continue;
-                }
-                let ports = sp.exists(&some, &[Field::Src, Field::Dst])?;
-                let slot = cells
-                    .entry((la.clone(), lb.clone(), proto))
-                    .or_insert_with(|| sp.empty());
-                *slot = sp.or(slot, &ports)?;
-            }
+            pairs += walk_sets(ck, &mut cells, la, s, lb, d)?;
         }
     }
+    let mut groups: Vec<String> = by_label.keys().cloned().collect();
+    groups.push("internet".into());
+    finish(ck, by, groups, cells, pairs)
+}
+
+fn finish(
+    ck: &Checker<'_>,
+    by: &MatrixBy,
+    groups: Vec<String>,
+    cells: Cells,
+    pairs: usize,
+) -> Result<Matrix, CheckError> {
     let mut out: BTreeMap<(String, String), Cell> = BTreeMap::new();
     let sp = &ck.sym.space;
     let mut keys: Vec<&(String, String, u8)> = cells.keys().collect();
@@ -198,8 +444,6 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
             _ => cell.icmp = true,
         }
     }
-    let mut groups: Vec<String> = by_label.keys().cloned().collect();
-    groups.push("internet".into());
     Ok(Matrix {
         by: match by {
             MatrixBy::Account => "account".into(),
