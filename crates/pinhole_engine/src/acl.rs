@@ -52,12 +52,9 @@ fn entry_ports(e: &AclEntry) -> (u16, u16) {
 /// The entry that decides one packet with a single destination port (or none, for ICMP and
 /// other protocols): the fast path of [`evaluate`].
 /// `entries`: one direction of a NACL, in rule order.
-pub fn first_match<'a>(
-    entries: &'a [AclEntry],
-    inp: &AclInput<'_>,
-    port: u16,
-) -> Option<&'a AclEntry> {
-    entries.iter().find(|e| {
+/// Returns the entry's position in `entries`.
+pub fn first_match(entries: &[AclEntry], inp: &AclInput<'_>, port: u16) -> Option<usize> {
+    entries.iter().position(|e| {
         let (lo, hi) = entry_ports(e);
         lo <= port && port <= hi && entry_matches_addr_proto(e, inp)
     })

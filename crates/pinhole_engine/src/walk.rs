@@ -134,7 +134,9 @@ macro_rules! hop {
 }
 
 mod lb;
+mod text;
 pub use lb::health_checks;
+use text::Push;
 
 /// What a filter saw of a packet, for the symbolic engine: the walk in collect mode records
 /// each NACL and security-group check with the packet as it was there, instead of deciding it.
@@ -227,65 +229,8 @@ impl std::fmt::Display for Ip {
         let IpAddr::V4(a) = self.0 else {
             return write!(f, "{}", self.0);
         };
-        let (mut buf, mut n) = ([0u8; 15], 0);
-        for (i, o) in a.octets().into_iter().enumerate() {
-            let digits = [o / 100, o / 10 % 10, o % 10];
-            let skip = if o >= 100 {
-                0
-            } else if o >= 10 {
-                1
-            } else {
-                2
-            };
-            if i > 0 {
-                buf[n] = b'.';
-                n += 1;
-            }
-            for d in &digits[skip..] {
-                buf[n] = b'0' + d;
-                n += 1;
-            }
-        }
+        let (buf, n) = text::v4_text(a);
         f.write_str(std::str::from_utf8(&buf[..n]).unwrap_or_default())
-    }
-}
-
-struct PktFmt<'w> {
-    vars: &'w [PortVar],
-    p: &'w Packet,
-}
-
-impl PktFmt<'_> {
-    fn endpoint(
-        &self,
-        f: &mut std::fmt::Formatter<'_>,
-        a: IpAddr,
-        port: Option<Port>,
-    ) -> std::fmt::Result {
-        match (a, port) {
-            (IpAddr::V6(v6), Some(_)) => write!(f, "[{v6}]")?,
-            _ => write!(f, "{}", Ip(a))?,
-        }
-        match port {
-            None => Ok(()),
-            Some(Port::Const(n)) => write!(f, ":{n}"),
-            Some(Port::Var(k)) => write!(f, ":{}", self.vars[k].set),
-        }
-    }
-}
-
-impl std::fmt::Display for PktFmt<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let p = self.p;
-        self.endpoint(f, p.src, p.sport)?;
-        f.write_str(" -> ")?;
-        self.endpoint(f, p.dst, p.dport)?;
-        f.write_str(" ")?;
-        write_proto_name(f, p.proto)?;
-        match p.icmp {
-            Some((t, c)) => write!(f, " type {t} code {c}"),
-            None => Ok(()),
-        }
     }
 }
 
@@ -378,15 +323,41 @@ impl<'a> Walker<'a> {
     }
 
     fn pkt_str(&self, p: &Packet) -> String {
-        self.pkt_fmt(p).to_string()
+        let mut s = String::with_capacity(64);
+        self.push_pkt(&mut s, p);
+        s
     }
 
-    /// The packet as hops and messages show it: `10.0.1.5:32768-60999 -> 10.1.0.9:443 tcp`.
-    /// A `Display`, so that a message embeds it without temporary strings.
-    fn pkt_fmt<'w>(&'w self, p: &'w Packet) -> PktFmt<'w> {
-        PktFmt {
-            vars: &self.vars,
-            p,
+    /// The packet as hops and messages show it: `10.0.1.5:32768-60999 -> 10.1.0.9:443 tcp`,
+    /// appended to `out`.
+    fn push_pkt(&self, out: &mut String, p: &Packet) {
+        self.push_endpoint(out, p.src, p.sport);
+        out.push_str(" -> ");
+        self.push_endpoint(out, p.dst, p.dport);
+        out.push(' ');
+        let _ = write_proto_name(out, p.proto);
+        if let Some((t, c)) = p.icmp {
+            out.text(" type ")
+                .num(t.into())
+                .text(" code ")
+                .num(c.into());
+        }
+    }
+
+    fn push_endpoint(&self, out: &mut String, a: IpAddr, port: Option<Port>) {
+        if a.is_ipv6() && port.is_some() {
+            out.text("[").ip(a).text("]");
+        } else {
+            out.ip(a);
+        }
+        match port {
+            None => {}
+            Some(Port::Const(n)) => {
+                out.text(":").num(n.into());
+            }
+            Some(Port::Var(k)) => {
+                out.text(":").ports(&self.vars[k].set);
+            }
         }
     }
 
@@ -503,7 +474,13 @@ impl<'a> Walker<'a> {
         let addr = if egress { p.dst } else { p.src };
         // Ids and names from the packed labels (see `HotTables::acl_labels`).
         let (named, sub) = (snap.acl_named(acl_ix), snap.subnet_named(subnet));
-        let mut message = msg!("{named} {rule} on {sub}");
+        let mut message = String::with_capacity(192);
+        message
+            .named(named)
+            .text(" ")
+            .text(&rule)
+            .text(" on ")
+            .named(sub);
         let entries = snap.subnet_acl_entries(subnet, egress);
         self.near_miss_hint(&mut message, entries, p, addr, dports);
         let mut s = stop(
@@ -563,21 +540,23 @@ impl<'a> Walker<'a> {
                 icmp: p.icmp,
             };
             let hit = acl::first_match(entries, &inp, port);
-            if let Some(e) = hit.filter(|e| e.action == RuleAction::Allow) {
+            // The labels come packed beside the entries (see `HotTables::acl_entry_labels`).
+            let label = |k: usize| snap.subnet_acl_label(subnet, egress, k).to_string();
+            if let Some(k) = hit.filter(|&k| entries[k].action == RuleAction::Allow) {
                 hop!(
                     self,
                     "network-acl",
                     acl.id.as_str(),
                     name_of(&acl.tags),
                     "allow",
-                    Some(e.label(egress)),
+                    Some(label(k)),
                     p,
                     format!("on {}", self.subnet_label(subnet)),
                     None
                 );
                 return Ok(());
             }
-            let rule = hit.map(|e| e.label(egress)).unwrap_or_else(no_rule);
+            let rule = hit.map(label).unwrap_or_else(no_rule);
             hop!(
                 self,
                 "network-acl",
@@ -774,11 +753,10 @@ impl<'a> Walker<'a> {
                     format!("on {}", e.id),
                     Some(code),
                 );
-                let message = msg!(
-                    "no {dir} rule of {id} on {} admits {}",
-                    e.id,
-                    self.pkt_fmt(p)
-                );
+                let mut message = String::with_capacity(192);
+                message.text("no ").text(dir).text(" rule of ").text(&id);
+                message.text(" on ").text(e.id.as_str()).text(" admits ");
+                self.push_pkt(&mut message, p);
                 let mut s = stop(
                     Verdict::Blocked,
                     "security-group",
@@ -871,11 +849,12 @@ impl<'a> Walker<'a> {
                 named.id,
                 named.name_string(),
                 Some("NO_ROUTE_TO_DESTINATION"),
-                msg!(
-                    "{named} of {} has no route to {}",
-                    snap.subnet_named(subnet),
-                    Ip(p.dst)
-                ),
+                {
+                    let mut m = String::with_capacity(192);
+                    m.named(named).text(" of ").named(snap.subnet_named(subnet));
+                    m.text(" has no route to ").ip(p.dst);
+                    m
+                },
             ));
         };
         self.last_rtb = Some(rtb_ix);
@@ -1258,7 +1237,12 @@ impl<'a> Walker<'a> {
                 id,
                 name(),
                 Some("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
-                msg!("{id} does not forward to the private address {}", Ip(p.dst)),
+                {
+                    let mut m = String::with_capacity(192);
+                    m.text(id).text(" does not forward to the private address ");
+                    m.ip(p.dst);
+                    m
+                },
             ));
         }
         if is_rfc6598(p.dst) {

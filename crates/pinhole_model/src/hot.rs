@@ -38,6 +38,11 @@ pub struct HotTables {
     /// Every NACL's entries, inbound then outbound (spans of `SubnetHot::acl_inbound` and
     /// `acl_outbound`): a subnet's NACL is evaluated without reading the NACL.
     pub acl_entries: Vec<AclEntry>,
+    /// Each entry's console label ([`AclEntry::label`]), beside it (spans of
+    /// `acl_label_text`): a denied packet's answer quotes it, and formatting it per question
+    /// cost more than the rest of the NACL check.
+    pub acl_entry_labels: Vec<Span>,
+    pub acl_label_text: String,
     /// Per VPC: its subnets' CIDRs with the subnet, in the VPC's subnet order (a span of
     /// `vpc_subnet_cidrs`), for `Snapshot::subnet_of`.
     pub vpc_subnets: Vec<Span>,
@@ -373,6 +378,14 @@ impl HotTables {
             let start = self.acl_entries.len();
             self.acl_entries.extend_from_slice(&a.outbound);
             acl_spans.push((inbound, Span::since(&self.acl_entries, start)));
+            let labelled =
+                (a.inbound.iter().map(|e| (e, false))).chain(a.outbound.iter().map(|e| (e, true)));
+            for (e, egress) in labelled {
+                let start = self.acl_label_text.len();
+                e.write_label(egress, &mut self.acl_label_text);
+                let span = Span::since(self.acl_label_text.as_bytes(), start);
+                self.acl_entry_labels.push(span);
+            }
         }
         self.subnet.reserve(snap.subnets.len());
         for s in &snap.subnets {
@@ -557,6 +570,18 @@ impl Snapshot {
             h.acl_inbound
         };
         span.of(&self.index.hot.acl_entries)
+    }
+    /// The label ([`AclEntry::label`]) of entry `k` of [`Snapshot::subnet_acl_entries`].
+    pub fn subnet_acl_label(&self, i: SubnetIx, egress: bool, k: usize) -> &str {
+        let h = self.subnet_hot(i);
+        let span = if egress {
+            h.acl_outbound
+        } else {
+            h.acl_inbound
+        };
+        let hot = &self.index.hot;
+        (hot.acl_entry_labels.get(span.start as usize + k))
+            .map_or("", |l| l.str_of(&hot.acl_label_text))
     }
     /// The security groups of ENI `i`, in its order, with their rule spans.
     pub fn eni_groups(&self, i: EniIx) -> &[(SgIx, SgHot)] {

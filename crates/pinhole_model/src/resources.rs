@@ -172,6 +172,11 @@ impl AclEntry {
     pub fn label(&self, egress: bool) -> String {
         label_string(&AclLabel(self, egress))
     }
+    /// [`AclEntry::label`] appended to `out`, without a string of its own.
+    pub fn write_label(&self, egress: bool, out: &mut String) {
+        use fmt::Write;
+        let _ = write!(out, "{}", AclLabel(self, egress));
+    }
 }
 
 /// A label, written once into a string of a label's usual length: one allocation, where
