@@ -1,6 +1,6 @@
 //! Network ACL evaluation: ascending rule number, first match, stateless.
 
-use pinhole_model::{AclEntry, PortSet, Protocol, RuleAction};
+use pinhole_model::{AclEntry, AclEntryHot, PortSet, Protocol, RuleAction, net_contains};
 use std::net::IpAddr;
 
 /// What a NACL is asked about one packet crossing it.
@@ -24,7 +24,7 @@ pub struct AclOutcome<'a> {
 }
 
 fn entry_matches_addr_proto(e: &AclEntry, inp: &AclInput<'_>) -> bool {
-    if !e.cidr.contains(&inp.addr) {
+    if !net_contains(&e.cidr, inp.addr) {
         return false;
     }
     if !e.protocol.matches(inp.proto) {
@@ -49,14 +49,43 @@ fn entry_ports(e: &AclEntry) -> (u16, u16) {
     }
 }
 
+/// Whether entry `k` matches the packet's address and protocol: from its packed record when
+/// that decides (`a`: an IPv4 address as a number), else from the entry.
+fn hot_matches_addr_proto(
+    h: &AclEntryHot,
+    entries: &[AclEntry],
+    k: usize,
+    inp: &AclInput<'_>,
+    a: Option<u32>,
+) -> bool {
+    match a {
+        Some(a) if h.exact => a & h.mask == h.net && h.proto.is_none_or(|p| p == inp.proto),
+        _ => entries
+            .get(k)
+            .is_some_and(|e| entry_matches_addr_proto(e, inp)),
+    }
+}
+
+fn v4_number(a: IpAddr) -> Option<u32> {
+    match a {
+        IpAddr::V4(a) => Some(u32::from(a)),
+        IpAddr::V6(_) => None,
+    }
+}
+
 /// The entry that decides one packet with a single destination port (or none, for ICMP and
 /// other protocols): the fast path of [`evaluate`].
-/// `entries`: one direction of a NACL, in rule order.
-/// Returns the entry's position in `entries`.
-pub fn first_match(entries: &[AclEntry], inp: &AclInput<'_>, port: u16) -> Option<usize> {
-    entries.iter().position(|e| {
-        let (lo, hi) = entry_ports(e);
-        lo <= port && port <= hi && entry_matches_addr_proto(e, inp)
+/// `entries`: one direction of a NACL, in rule order, and `hot` the same as packed records
+/// ([`AclEntryHot`]). Returns the entry's position.
+pub fn first_match(
+    hot: &[AclEntryHot],
+    entries: &[AclEntry],
+    inp: &AclInput<'_>,
+    port: u16,
+) -> Option<usize> {
+    let a = v4_number(inp.addr);
+    hot.iter().enumerate().position(|(k, h)| {
+        h.lo <= port && port <= h.hi && hot_matches_addr_proto(h, entries, k, inp, a)
     })
 }
 
@@ -82,14 +111,19 @@ pub fn allows_all<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> Option<&'a
 /// An allow entry that matches the packet's address and protocol but none of its destination
 /// ports: the usual cause of a dropped reply (a rule written for the service port, not the
 /// client's ephemeral port).
-pub fn near_miss<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> Option<&'a AclEntry> {
-    entries.iter().find(|e| {
-        let (lo, hi) = entry_ports(e);
-        e.action == RuleAction::Allow
-            && !e.is_default_deny()
-            && entry_matches_addr_proto(e, inp)
-            && !meets(inp.dports, lo, hi)
-    })
+/// `hot`: the entries packed, as for [`first_match`].
+pub fn near_miss<'a>(
+    hot: &[AclEntryHot],
+    entries: &'a [AclEntry],
+    inp: &AclInput<'_>,
+) -> Option<&'a AclEntry> {
+    let a = v4_number(inp.addr);
+    let k = hot.iter().enumerate().position(|(k, h)| {
+        h.user_allow
+            && hot_matches_addr_proto(h, entries, k, inp, a)
+            && !meets(inp.dports, h.lo, h.hi)
+    })?;
+    entries.get(k)
 }
 
 pub fn evaluate<'a>(entries: &'a [AclEntry], inp: &AclInput<'_>) -> AclOutcome<'a> {
@@ -163,6 +197,106 @@ mod tests {
     fn ip(s: &str) -> IpAddr {
         s.parse()
             .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn packed_first_match_agrees_with_the_entries() {
+        let mut icmp = entry(60, RuleAction::Allow, Protocol::Num(1), "10.0.0.0/8", None);
+        icmp.icmp = Some((8, -1));
+        let entries = vec![
+            entry(
+                10,
+                RuleAction::Deny,
+                Protocol::Num(6),
+                "10.1.2.0/24",
+                Some((22, 22)),
+            ),
+            entry(
+                20,
+                RuleAction::Allow,
+                Protocol::Num(17),
+                "10.0.0.0/8",
+                Some((53, 53)),
+            ),
+            entry(30, RuleAction::Allow, Protocol::All, "2600:1f18::/32", None),
+            entry(
+                40,
+                RuleAction::Allow,
+                Protocol::Num(6),
+                "0.0.0.0/0",
+                Some((1024, 65535)),
+            ),
+            entry(
+                50,
+                RuleAction::Deny,
+                Protocol::Num(6),
+                "172.16.0.0/12",
+                None,
+            ),
+            icmp,
+            entry(
+                70,
+                RuleAction::Allow,
+                Protocol::Num(47),
+                "10.0.0.0/16",
+                None,
+            ),
+            entry(32767, RuleAction::Deny, Protocol::All, "0.0.0.0/0", None),
+            entry(32768, RuleAction::Deny, Protocol::All, "::/0", None),
+        ];
+        let hot: Vec<AclEntryHot> = entries.iter().map(AclEntryHot::from).collect();
+        let none = PortSet::empty();
+        for addr in [
+            "10.1.2.3",
+            "10.2.0.1",
+            "172.20.0.1",
+            "8.8.8.8",
+            "2600:1f18::5",
+            "::1",
+        ] {
+            for (proto, icmp) in [
+                (6, None),
+                (17, None),
+                (1, Some((8, 0))),
+                (1, Some((0, 0))),
+                (47, None),
+            ] {
+                for port in [0u16, 22, 53, 443, 2000] {
+                    let inp = AclInput {
+                        proto,
+                        addr: ip(addr),
+                        dports: &none,
+                        icmp,
+                    };
+                    let plain = entries.iter().position(|e| {
+                        let (lo, hi) = entry_ports(e);
+                        lo <= port && port <= hi && entry_matches_addr_proto(e, &inp)
+                    });
+                    assert_eq!(
+                        first_match(&hot, &entries, &inp, port),
+                        plain,
+                        "{addr} {proto} {port}"
+                    );
+                    let dports = PortSet::single(port);
+                    let inp = AclInput {
+                        dports: &dports,
+                        ..inp
+                    };
+                    let plain = entries.iter().find(|e| {
+                        let (lo, hi) = entry_ports(e);
+                        e.action == RuleAction::Allow
+                            && !e.is_default_deny()
+                            && entry_matches_addr_proto(e, &inp)
+                            && !meets(inp.dports, lo, hi)
+                    });
+                    assert_eq!(
+                        near_miss(&hot, &entries, &inp).map(|e| e.rule_number),
+                        plain.map(|e| e.rule_number),
+                        "near miss {addr} {proto} {port}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,14 +2,14 @@
 
 use pinhole_model::{
     Route, RouteDest, RouteDestHot, RouteHot, RouteOrigin, RouteState, RouteTargetKind, RtbIx,
-    Snapshot, TgwRoute, TgwRouteTable,
+    Snapshot, TgwRoute, TgwRouteTable, net_contains,
 };
 use std::net::IpAddr;
 
 /// The prefix length with which a route to `dest` matches `dst`, if it does.
 fn match_len(snap: &Snapshot, dest: &RouteDestHot, dst: IpAddr) -> Option<u8> {
     match dest {
-        RouteDestHot::Cidr(c) => c.contains(&dst).then(|| c.prefix_len()),
+        RouteDestHot::Cidr(c) => net_contains(c, dst).then(|| c.prefix_len()),
         RouteDestHot::PrefixList(Some(pl)) => snap.prefix_lists[pl.ix()]
             .cidrs
             .iter()

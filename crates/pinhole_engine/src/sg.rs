@@ -1,6 +1,6 @@
 //! Security-group evaluation: allow-only, the union of every group on the interface.
 
-use pinhole_model::{EniIx, Protocol, SgIx, SgPeerHot, SgRuleHot, Snapshot};
+use pinhole_model::{EniIx, Protocol, SgIx, SgPeerHot, SgRuleHot, Snapshot, net_contains};
 use std::net::IpAddr;
 
 /// How the other end's identity reached this interface, for group-reference rules.
@@ -52,7 +52,7 @@ fn rule_matches_peer(
     scope: RefScope,
 ) -> bool {
     match r.peer {
-        SgPeerHot::Cidr(c) => c.contains(&inp.peer),
+        SgPeerHot::Cidr(c) => net_contains(&c, inp.peer),
         SgPeerHot::PrefixList(pl) => pl.is_some_and(|pl| {
             snap.prefix_lists[pl.ix()]
                 .cidrs

@@ -427,7 +427,7 @@ impl<'a> Walker<'a> {
     fn near_miss_hint(
         &self,
         out: &mut String,
-        entries: &[AclEntry],
+        (hot, entries): (&[AclEntryHot], &[AclEntry]),
         p: &Packet,
         addr: IpAddr,
         dports: &PortSet,
@@ -439,7 +439,7 @@ impl<'a> Walker<'a> {
             dports,
             icmp: p.icmp,
         };
-        let Some(e) = acl::near_miss(entries, &inp) else {
+        let Some(e) = acl::near_miss(hot, entries, &inp) else {
             return;
         };
         let _ = write!(
@@ -481,7 +481,10 @@ impl<'a> Walker<'a> {
             .text(&rule)
             .text(" on ")
             .named(sub);
-        let entries = snap.subnet_acl_entries(subnet, egress);
+        let entries = (
+            snap.subnet_acl_hot(subnet, egress),
+            snap.subnet_acl_entries(subnet, egress),
+        );
         self.near_miss_hint(&mut message, entries, p, addr, dports);
         let mut s = stop(
             Verdict::Blocked,
@@ -539,7 +542,8 @@ impl<'a> Walker<'a> {
                 dports: &none,
                 icmp: p.icmp,
             };
-            let hit = acl::first_match(entries, &inp, port);
+            let hot = snap.subnet_acl_hot(subnet, egress);
+            let hit = acl::first_match(hot, entries, &inp, port);
             // The labels come packed beside the entries (see `HotTables::acl_entry_labels`).
             let label = |k: usize| snap.subnet_acl_label(subnet, egress, k).to_string();
             if let Some(k) = hit.filter(|&k| entries[k].action == RuleAction::Allow) {

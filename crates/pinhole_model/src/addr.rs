@@ -64,6 +64,20 @@ fn in_v4(a: Ipv4Addr, net: u32, len: u8) -> bool {
     (u32::from(a) & mask) == net
 }
 
+/// `net.contains(&a)`, an IPv4 prefix compared as numbers instead of through ipnet's network
+/// and broadcast addresses: the walk asks it of every route, rule and subnet it scans.
+#[inline]
+pub fn net_contains(net: &IpNet, a: IpAddr) -> bool {
+    match (net, a) {
+        (IpNet::V4(n), IpAddr::V4(a)) => {
+            let len = u32::from(n.prefix_len());
+            let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+            (u32::from(a) ^ u32::from(n.addr())) & mask == 0
+        }
+        _ => net.contains(&a),
+    }
+}
+
 /// RFC 1918 private IPv4 address.
 pub fn is_rfc1918(a: IpAddr) -> bool {
     match a {
@@ -140,6 +154,33 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn net_contains_agrees_with_ipnet() {
+        let nets = [
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+            "10.1.2.3/24",
+            "10.1.2.3/32",
+            "2600::/16",
+            "::/0",
+        ];
+        let addrs = [
+            "10.1.2.3",
+            "10.1.2.255",
+            "10.1.3.0",
+            "11.0.0.0",
+            "0.0.0.0",
+            "2600::1",
+            "::",
+        ];
+        for n in nets {
+            let n: IpNet = n.parse().unwrap_or_default();
+            for a in addrs {
+                assert_eq!(net_contains(&n, ip(a)), n.contains(&ip(a)), "{n} {a}");
+            }
+        }
     }
     fn net(s: &str) -> IpNet {
         s.parse().unwrap_or_default()

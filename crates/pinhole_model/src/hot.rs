@@ -7,7 +7,7 @@
 //! resolved. [`Snapshot::rebuild_address_index`] builds them once after loading; the arenas stay
 //! the source of truth, and a snapshot changed afterwards needs that call again.
 
-use crate::addr::Protocol;
+use crate::addr::{Protocol, net_contains};
 use crate::ids::*;
 use crate::resources::*;
 use crate::snapshot::Snapshot;
@@ -38,6 +38,8 @@ pub struct HotTables {
     /// Every NACL's entries, inbound then outbound (spans of `SubnetHot::acl_inbound` and
     /// `acl_outbound`): a subnet's NACL is evaluated without reading the NACL.
     pub acl_entries: Vec<AclEntry>,
+    /// The same entries as matching one packet reads them (see [`AclEntryHot`]).
+    pub acl_hot: Vec<AclEntryHot>,
     /// Each entry's console label ([`AclEntry::label`]), beside it (spans of
     /// `acl_label_text`): a denied packet's answer quotes it, and formatting it per question
     /// cost more than the rest of the NACL check.
@@ -180,6 +182,52 @@ pub struct NatHot {
     pub public: bool,
     /// Its first private address.
     pub private_ip: Option<IpAddr>,
+}
+
+/// An [`AclEntry`] as matching a packet reads it: an IPv4 prefix as numbers, the port range it
+/// applies to, and whether it needs the full entry (IPv6 prefixes, ICMP types).
+#[derive(Clone, Copy, Debug)]
+pub struct AclEntryHot {
+    /// IPv4 entries: `addr & mask == net` for the addresses in the prefix.
+    pub net: u32,
+    pub mask: u32,
+    /// The destination ports the entry applies to: its range for TCP and UDP entries with
+    /// one, else every port.
+    pub lo: u16,
+    pub hi: u16,
+    /// The protocol number, or `None` for all protocols.
+    pub proto: Option<u8>,
+    /// An IPv4 prefix and no ICMP type or code to compare: the fields above decide it;
+    /// otherwise the full entry does.
+    pub exact: bool,
+    /// An allow entry numbered by the user (not the built-in `*`).
+    pub user_allow: bool,
+}
+
+impl From<&AclEntry> for AclEntryHot {
+    fn from(e: &AclEntry) -> Self {
+        let (lo, hi) = match (e.protocol, e.ports) {
+            (Protocol::Num(6 | 17), Some(r)) => r,
+            _ => (0, u16::MAX),
+        };
+        let icmp = matches!(e.protocol, Protocol::Num(1 | 58)) && e.icmp.is_some();
+        let (net, mask, v4) = match e.cidr {
+            IpNet::V4(n) => (u32::from(n.network()), u32::from(n.netmask()), true),
+            IpNet::V6(_) => (0, 0, false),
+        };
+        AclEntryHot {
+            net,
+            mask,
+            lo,
+            hi,
+            proto: match e.protocol {
+                Protocol::All => None,
+                Protocol::Num(n) => Some(n),
+            },
+            exact: v4 && !icmp,
+            user_allow: e.action == RuleAction::Allow && !e.is_default_deny(),
+        }
+    }
 }
 
 /// A security group's rules in `HotTables::sg_rules`, and its id as an interned key.
@@ -378,6 +426,8 @@ impl HotTables {
             let start = self.acl_entries.len();
             self.acl_entries.extend_from_slice(&a.outbound);
             acl_spans.push((inbound, Span::since(&self.acl_entries, start)));
+            let all = a.inbound.iter().chain(&a.outbound);
+            self.acl_hot.extend(all.map(AclEntryHot::from));
             let labelled =
                 (a.inbound.iter().map(|e| (e, false))).chain(a.outbound.iter().map(|e| (e, true)));
             for (e, egress) in labelled {
@@ -559,7 +609,7 @@ impl Snapshot {
     }
     /// Whether subnet `i` holds `a` ([`Subnet::contains`]).
     pub fn subnet_contains(&self, i: SubnetIx, a: IpAddr) -> bool {
-        self.subnet_cidrs(i).iter().any(|c| c.contains(&a))
+        self.subnet_cidrs(i).iter().any(|c| net_contains(c, a))
     }
     /// The entries of subnet `i`'s NACL in one direction, in rule order (empty without one).
     pub fn subnet_acl_entries(&self, i: SubnetIx, egress: bool) -> &[AclEntry] {
@@ -570,6 +620,16 @@ impl Snapshot {
             h.acl_inbound
         };
         span.of(&self.index.hot.acl_entries)
+    }
+    /// [`Snapshot::subnet_acl_entries`] as matching reads them (see [`AclEntryHot`]).
+    pub fn subnet_acl_hot(&self, i: SubnetIx, egress: bool) -> &[AclEntryHot] {
+        let h = self.subnet_hot(i);
+        let span = if egress {
+            h.acl_outbound
+        } else {
+            h.acl_inbound
+        };
+        span.of(&self.index.hot.acl_hot)
     }
     /// The label ([`AclEntry::label`]) of entry `k` of [`Snapshot::subnet_acl_entries`].
     pub fn subnet_acl_label(&self, i: SubnetIx, egress: bool, k: usize) -> &str {

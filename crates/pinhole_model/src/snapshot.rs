@@ -108,7 +108,7 @@ impl Snapshot {
         let span = self.index.hot.vpc_subnets.get(vpc.ix()).copied()?;
         span.of(&self.index.hot.vpc_subnet_cidrs)
             .iter()
-            .find(|(c, _)| c.contains(&a))
+            .find(|(c, _)| crate::addr::net_contains(c, a))
             .map(|&(_, s)| s)
     }
 
