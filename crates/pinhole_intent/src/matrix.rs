@@ -4,8 +4,10 @@
 use crate::check::{CheckError, Checker, SideInfo, port_ranges};
 use crate::select::Members;
 use pinhole_engine::space::{Bdds, Field, Space, SpaceResult};
-use pinhole_engine::symbolic::{Addrs, Member, Set, Side, Splitter};
-use pinhole_model::{EniIx, EniKindTag, Protocol, Snapshot, VpcIx, name_tag};
+use pinhole_engine::symbolic::{Addrs, Member, Set, Side, Splitter, eni_addrs};
+use pinhole_model::{
+    EniIx, EniKindTag, Protocol, RuleAction, SgPeerHot, Snapshot, VpcIx, name_tag,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -127,7 +129,8 @@ type Cells = FxHashMap<(String, String, u8), Set>;
 /// ([`Splitter`]). Every filter and route treats the members of an atom alike, so a walk
 /// between one member of each answers for all of them, over ports only. Pairs are formed
 /// through the VPC adjacency (same VPC, peering, transit-gateway routes), and a pair is skipped
-/// when the security groups at both ends admit no port its cell does not already hold.
+/// when the security groups and network ACLs at both ends admit no port its cell does not
+/// already hold ([`PairBounds`]).
 /// Internet sources and destinations are answered over address sets, as `check` does.
 /// [`matrix_by_sets`] answers the same question over address sets for every class pair: the
 /// tests hold the two equal.
@@ -169,7 +172,7 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     // Same atoms under several labels (security groups, tags): walk each pair once.
     let memo_pairs = matches!(by, MatrixBy::Sg | MatrixBy::Tag(_));
     let mut memo: FxHashMap<(usize, usize, u8), Set> = FxHashMap::default();
-    let mut bounds = Bounds::default();
+    let mut bounds = PairBounds::new(snap);
     let mut cells: Cells = FxHashMap::default();
     let mut pairs = 0usize;
     ck.current = "matrix".into();
@@ -189,22 +192,16 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
                 continue;
             }
             // Two members on different interfaces: an interface to itself is no connection.
-            let Some((s, d)) = smembers.iter().find_map(|s| {
-                dmembers
-                    .iter()
-                    .find(|d| d.eni != s.eni)
-                    .map(|d| (s.addr, d.addr))
-            }) else {
+            let Some((s, d)) = smembers
+                .iter()
+                .find_map(|s| dmembers.iter().find(|d| d.eni != s.eni).map(|d| (*s, *d)))
+            else {
                 continue;
             };
             let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
             for proto in [Protocol::TCP, Protocol::UDP, icmp] {
                 let sp = &ck.sym.space;
-                let ub = sp.and(
-                    &bounds.of(ck, atom_class[*sa], false, proto)?,
-                    &bounds.of(ck, atom_class[*da], true, proto)?,
-                )?;
-                let sp = &ck.sym.space;
+                let ub = bounds.of(sp, snap, &s, &d, proto)?;
                 if sp.is_empty(&ub) {
                     continue;
                 }
@@ -222,7 +219,9 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
                             addrs: Addrs::List(vec![a]),
                             v4,
                         };
-                        let reach = ck.sym.reach(&side(s), &side(d), proto, (0, u16::MAX))?;
+                        let reach =
+                            ck.sym
+                                .reach(&side(s.addr), &side(d.addr), proto, (0, u16::MAX))?;
                         pairs += 1;
                         let sp = &ck.sym.space;
                         let p = reach.ports(sp)?;
@@ -275,54 +274,274 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
     finish(ck, by, groups, cells, pairs)
 }
 
-/// The destination ports the security groups of a class admit at all, per direction and
-/// protocol, whatever the peer: no connection of the class uses another. Full for interfaces
-/// without groups and for load balancers (their listeners decide).
-#[derive(Default)]
-struct Bounds(FxHashMap<(usize, bool, u8), Set>);
+/// Upper bounds, from security groups alone, of the destination ports one connection between
+/// two interface addresses can use: the client's outbound rules toward the server's address and
+/// the server's inbound rules from any address it may see as the source. That is the client's
+/// own addresses, or (behind a NAT gateway, a load balancer, an endpoint or another managed
+/// interface) one of theirs: every address of such interfaces counts. Interfaces without
+/// groups and load balancers (their listeners decide) are unbounded. A pair whose bound is
+/// empty needs no walk; one whose bound its cell already holds adds nothing.
+struct PairBounds {
+    /// Addresses of managed interfaces and NAT gateways, sorted: what a server may see.
+    seen: Vec<IpAddr>,
+    /// Keys ([`pinhole_model::SgHot::key`]) of the groups on those interfaces.
+    seen_groups: FxHashSet<u32>,
+    /// Port sets already built, by protocol kind and ranges.
+    sets: FxHashMap<(bool, Vec<(u16, u16)>), Set>,
+}
 
-impl Bounds {
-    fn of(&mut self, ck: &Checker<'_>, class: usize, inbound: bool, proto: u8) -> SpaceResult<Set> {
-        if let Some(s) = self.0.get(&(class, inbound, proto)) {
-            return Ok(s.clone());
+/// Port ranges, or `None` for every port.
+type Ranges = Option<Vec<(u16, u16)>>;
+
+impl PairBounds {
+    fn new(snap: &Snapshot) -> Self {
+        let mut seen = Vec::new();
+        let mut seen_groups = FxHashSet::default();
+        for (i, ni) in snap.enis.iter().enumerate() {
+            let e = EniIx(i as u32);
+            let managed = !matches!(
+                snap.eni_hot(e).kind,
+                EniKindTag::Instance | EniKindTag::Lambda | EniKindTag::Rds
+            ) || snap.index.lb_of_eni.contains_key(&e);
+            if managed {
+                seen.extend(ni.private_ips.iter().map(|p| p.addr));
+                seen.extend(
+                    ni.private_ips
+                        .iter()
+                        .filter_map(|p| p.public.map(IpAddr::V4)),
+                );
+                seen.extend(ni.ipv6.iter().copied());
+                seen_groups.extend(snap.eni_groups(e).iter().map(|(_, g)| g.key));
+            }
         }
-        let snap = ck.snap;
-        let sp = &ck.sym.space;
+        for n in &snap.nat_gateways {
+            seen.extend(n.private_ips.iter().copied());
+            seen.extend(n.public_ips.iter().map(|&a| IpAddr::V4(a)));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        Self {
+            seen,
+            seen_groups,
+            sets: FxHashMap::default(),
+        }
+    }
+
+    /// Whether any address a server may see lies in `net`.
+    fn seen_in(&self, net: &ipnet::IpNet) -> bool {
+        let k = self.seen.partition_point(|a| *a < net.network());
+        self.seen.get(k).is_some_and(|a| net.contains(a))
+    }
+
+    /// The ports the groups of every interface at `at` admit in one direction (`inbound`) to
+    /// or from `peers` (and, inbound, from any address a server may see).
+    fn ranges(
+        &self,
+        snap: &Snapshot,
+        at: IpAddr,
+        inbound: bool,
+        proto: u8,
+        peers: &[IpAddr],
+    ) -> Ranges {
         let ported = proto == Protocol::TCP || proto == Protocol::UDP;
-        let all = if ported {
-            sp.range(Field::Dport, 0, u16::MAX)?
-        } else {
-            sp.range(Field::Dport, 0, 0)?
+        let all = if ported { (0, u16::MAX) } else { (0, 0) };
+        let mut out = Vec::new();
+        let enis = snap.enis_at(at);
+        if enis.is_empty() {
+            return None;
+        }
+        // NAT gateways and transit gateway attachments accept no connection.
+        let closed = |e: &EniIx| {
+            matches!(
+                snap.eni_hot(*e).kind,
+                EniKindTag::NatGateway | EniKindTag::TransitGateway
+            )
         };
-        let c = &ck.classes[class];
-        let s = match c.members.first() {
-            Some(m)
-                if snap.eni_hot(m.eni).kind != EniKindTag::LoadBalancer
-                    && !snap.index.lb_of_eni.contains_key(&m.eni)
-                    && !snap.eni_groups(m.eni).is_empty() =>
+        if inbound && enis.iter().all(closed) {
+            return Some(out);
+        }
+        for &e in enis {
+            if snap.eni_hot(e).kind == EniKindTag::LoadBalancer
+                || snap.index.lb_of_eni.contains_key(&e)
+                || snap.eni_groups(e).is_empty()
             {
-                let mut acc = sp.empty();
-                for (_, g) in snap.eni_groups(m.eni) {
-                    for r in snap.sg_rules_hot(g, inbound) {
-                        if !r.protocol.matches(proto) {
-                            continue;
+                return None;
+            }
+            for (_, g) in snap.eni_groups(e) {
+                for r in snap.sg_rules_hot(g, inbound) {
+                    if !r.protocol.matches(proto) {
+                        continue;
+                    }
+                    let in_net = |n: &ipnet::IpNet| {
+                        peers.iter().any(|p| n.contains(p)) || (inbound && self.seen_in(n))
+                    };
+                    let hit = match r.peer {
+                        SgPeerHot::Cidr(n) => in_net(&n),
+                        SgPeerHot::PrefixList(Some(pl)) => {
+                            snap.prefix_lists[pl.ix()].cidrs.iter().any(in_net)
                         }
-                        let p = match (ported, r.protocol, r.ports) {
-                            (true, Protocol::Num(6 | 17), Some((lo, hi))) => {
-                                sp.range(Field::Dport, lo, hi)?
-                            }
-                            _ => all.clone(),
-                        };
-                        acc = sp.or(&acc, &p)?;
+                        SgPeerHot::PrefixList(None) => false,
+                        SgPeerHot::Group(key) => {
+                            (inbound && self.seen_groups.contains(&key))
+                                || peers.iter().any(|&p| {
+                                    snap.enis_at(p).iter().any(|&o| {
+                                        snap.eni_groups(o).iter().any(|(_, g)| g.key == key)
+                                    })
+                                })
+                        }
+                    };
+                    if hit {
+                        out.push(match (ported, r.protocol, r.ports) {
+                            (true, Protocol::Num(6 | 17), Some(lh)) => lh,
+                            _ => all,
+                        });
                     }
                 }
-                acc
             }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    /// The bound of a connection from `s` to `d` (`None`: nothing to bound, every port).
+    fn of(
+        &mut self,
+        sp: &Bdds,
+        snap: &Snapshot,
+        s: &Member,
+        d: &Member,
+        proto: u8,
+    ) -> SpaceResult<Set> {
+        let ported = proto == Protocol::TCP || proto == Protocol::UDP;
+        let mut peers = eni_addrs(snap, s.eni);
+        peers.extend(
+            snap.eni(s.eni)
+                .private_ips
+                .iter()
+                .filter_map(|p| p.public.map(IpAddr::V4)),
+        );
+        let out = self.ranges(snap, s.addr, false, proto, &[d.addr]);
+        if out.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(sp.empty());
+        }
+        let inn = self.ranges(snap, d.addr, true, proto, &peers);
+        if inn.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(sp.empty());
+        }
+        // Network ACLs where the connection leaves the client's subnet and enters the
+        // server's (none inside one subnet).
+        let (mut nout, mut ninn): (Ranges, Ranges) = (None, None);
+        let (ss, ds) = (snap.eni_hot(s.eni).subnet, snap.eni_hot(d.eni).subnet);
+        if ss != ds && snap.enis_at(s.addr).len() == 1 && snap.enis_at(d.addr).len() == 1 {
+            nout = self.acl(snap.subnet_acl_entries(ss, true), proto, &[d.addr], false);
+            ninn = self.acl(snap.subnet_acl_entries(ds, false), proto, &peers, true);
+            if [&nout, &ninn]
+                .iter()
+                .any(|r| r.as_ref().is_some_and(Vec::is_empty))
+            {
+                return Ok(sp.empty());
+            }
+        }
+        let mut acc = self.set(sp, ported, out)?;
+        for r in [inn, nout, ninn] {
+            if r.is_some() {
+                acc = sp.and(&acc, &self.set(sp, ported, r)?)?;
+            }
+        }
+        Ok(acc)
+    }
+
+    /// The destination ports one direction of a network ACL can pass for packets whose
+    /// address (the peer) is one of `peers`, first match in rule order; with `translated`,
+    /// also any port an allow entry holding an address a server may see passes (its denies
+    /// are not applied: they may not match). `None` when the subnet has no ACL in the
+    /// snapshot.
+    fn acl(
+        &self,
+        entries: &[pinhole_model::AclEntry],
+        proto: u8,
+        peers: &[IpAddr],
+        translated: bool,
+    ) -> Ranges {
+        if entries.is_empty() {
+            return None;
+        }
+        let ported = proto == Protocol::TCP || proto == Protocol::UDP;
+        let all = if ported { (0, u16::MAX) } else { (0, 0) };
+        let span = |e: &pinhole_model::AclEntry| match (ported, e.protocol, e.ports) {
+            (true, Protocol::Num(6 | 17), Some(r)) => r,
             _ => all,
         };
-        self.0.insert((class, inbound, proto), s.clone());
-        Ok(s)
+        let mut allowed: Vec<(u16, u16)> = Vec::new();
+        for &peer in peers {
+            let mut open = vec![all];
+            for e in entries {
+                if open.is_empty() {
+                    break;
+                }
+                if !e.protocol.matches(proto) || !e.cidr.contains(&peer) {
+                    continue;
+                }
+                let (lo, hi) = span(e);
+                if e.action == RuleAction::Allow {
+                    allowed.extend(open.iter().filter_map(|&(a, b)| {
+                        (a.max(lo) <= b.min(hi)).then_some((a.max(lo), b.min(hi)))
+                    }));
+                }
+                // An ICMP entry with a type or code may not match this packet: it decides
+                // nothing for the bound beyond what it allows.
+                if e.icmp.is_none() || ported {
+                    open = cut(&open, lo, hi);
+                }
+            }
+        }
+        if translated {
+            for e in entries {
+                if e.action == RuleAction::Allow
+                    && e.protocol.matches(proto)
+                    && self.seen_in(&e.cidr)
+                {
+                    allowed.push(span(e));
+                }
+            }
+        }
+        allowed.sort_unstable();
+        allowed.dedup();
+        Some(allowed)
     }
+
+    fn set(&mut self, sp: &Bdds, ported: bool, r: Ranges) -> SpaceResult<Set> {
+        let r = r.unwrap_or_else(|| vec![if ported { (0, u16::MAX) } else { (0, 0) }]);
+        let key = (ported, r);
+        if let Some(s) = self.sets.get(&key) {
+            return Ok(s.clone());
+        }
+        let mut acc = sp.empty();
+        for &(lo, hi) in &key.1 {
+            acc = sp.or(&acc, &sp.range(Field::Dport, lo, hi)?)?;
+        }
+        self.sets.insert(key, acc.clone());
+        Ok(acc)
+    }
+}
+
+/// `ranges` without `lo..=hi`.
+fn cut(ranges: &[(u16, u16)], lo: u16, hi: u16) -> Vec<(u16, u16)> {
+    let mut out = Vec::new();
+    for &(a, b) in ranges {
+        if hi < a || b < lo {
+            out.push((a, b));
+            continue;
+        }
+        if a < lo {
+            out.push((a, lo - 1));
+        }
+        if hi < b {
+            out.push((hi + 1, b));
+        }
+    }
+    out
 }
 
 fn add_cell(
