@@ -40,7 +40,7 @@ pub fn run() -> Result<ExitCode, String> {
         "pinhole — the seed network (examples/seed): dev, qa and prod, one VPC each, peered in a full mesh"
     );
     outln!("and one pinhole: the dev batch host may reach the prod RDS on 3306.\n");
-    crate::out(&render::summary(&seed));
+    crate::out(&render::summary(seed));
     let cases = [
         (
             "the pinhole, as the seed wrote it: dev batch host -> prod RDS primary, MySQL",

@@ -35,7 +35,21 @@ pub fn run(
 ) -> Result<ExitCode, String> {
     let selection = Selection::parse(select, ignore).map_err(|e| format!("error: {e}"))?;
     let snap = crate::load(snapshot)?;
-    let findings = pinhole_lint::lint(&snap, &selection);
+    let bar = crate::bar(
+        "{spinner} linting {msg}: {pos}/{len} rules {wide_bar}",
+        snap.enis.len() > 20_000,
+    );
+    let mut progress = |code: &str, done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+            b.set_message(code.to_string());
+        }
+    };
+    let findings = pinhole_lint::lint_with_progress(snap, &selection, &mut progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     let mut lines = LineFinder::new(snapshot);
     let text = match format {
         LintFormat::Text => text(&findings, &snap.warnings, &mut lines),

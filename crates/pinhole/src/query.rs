@@ -178,9 +178,9 @@ pub fn run(snapshot: &Path, flows: &str, opts: &Options) -> Result<ExitCode, Str
             error_line(n, "empty line (expected a JSON object)", None)
         } else {
             match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(mut obj)) => match question(&snap, &obj) {
+                Ok(Value::Object(mut obj)) => match question(snap, &obj) {
                     Ok(q) => {
-                        let t = pinhole_engine::trace(&snap, &q, opts);
+                        let t = pinhole_engine::trace(snap, &q, opts);
                         for (k, v) in answer_fields(&t) {
                             obj.insert(k.to_string(), v);
                         }

@@ -10,6 +10,22 @@ use std::process::ExitCode;
 /// Exit code of `check` when an intent is violated.
 pub const VIOLATED: u8 = 2;
 
+/// Big networks take seconds: a bar on stderr over the endpoint-class pairs walked, when it
+/// is a terminal.
+fn pairs_bar(ck: &mut Checker<'_>, verb: &str) -> Option<indicatif::ProgressBar> {
+    let template =
+        format!("{{spinner}} {verb} {{msg}}: {{pos}}/{{len}} endpoint-class pairs {{wide_bar}}");
+    let bar = crate::bar(&template, ck.snap.enis.len() > 20_000);
+    if let Some(b) = bar.clone() {
+        ck.progress = Some(Box::new(move |name: &str, done: usize, total: usize| {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+            b.set_message(clean(name));
+        }));
+    }
+    bar
+}
+
 fn checker<'s>(snap: &'s pinhole_model::Snapshot, opts: Options) -> Result<Checker<'s>, String> {
     Checker::new(snap, opts).map_err(|e| format!("error: {e}"))
 }
@@ -37,33 +53,14 @@ pub fn run_check(
 ) -> Result<ExitCode, String> {
     let file = read_intents(intents)?;
     let snap = crate::load(snapshot)?;
-    let mut ck = checker(&snap, opts)?;
-    // Big networks take seconds: a bar on stderr when it is a terminal.
-    let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && snap.enis.len() > 20_000)
-        .then(|| {
-            let b = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::stderr(),
-            );
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} checking {msg}: {pos}/{len} endpoint-class pairs {wide_bar}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        });
-    if let Some(b) = bar.clone() {
-        ck.progress = Some(Box::new(move |name: &str, done: usize, total: usize| {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-            b.set_message(clean(name));
-        }));
-    }
+    let mut ck = checker(snap, opts)?;
+    let bar = pairs_bar(&mut ck, "checking");
     let report = ck.check(&file).map_err(|e| format!("error: {e}"))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // The process exits next: the diagram manager is left to the operating system.
+    std::mem::forget(ck);
     if json {
         let s = serde_json::to_string_pretty(&report).map_err(|e| format!("error: {e}"))?;
         outln!("{s}");
@@ -163,8 +160,13 @@ pub fn run_matrix(
 ) -> Result<ExitCode, String> {
     let by: MatrixBy = by.parse().map_err(|e| format!("error: --by: {e}"))?;
     let snap = crate::load(snapshot)?;
-    let mut ck = checker(&snap, opts)?;
+    let mut ck = checker(snap, opts)?;
+    let bar = pairs_bar(&mut ck, "building");
     let m = pinhole_intent::matrix(&mut ck, &by).map_err(|e| format!("error: {e}"))?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    std::mem::forget(ck);
     match format {
         MatrixFormat::Json => {
             let s = serde_json::to_string_pretty(&m).map_err(|e| format!("error: {e}"))?;

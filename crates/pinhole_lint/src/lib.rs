@@ -379,9 +379,24 @@ pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
 
 /// Run the selected rules over a snapshot. Findings come sorted by code, resource and message.
 pub fn lint(snap: &Snapshot, selection: &Selection) -> Vec<Finding> {
+    lint_with_progress(snap, selection, &mut |_, _, _| {})
+}
+
+/// [`lint`], calling `progress(rule code, rules done, rules selected)` before each rule.
+pub fn lint_with_progress(
+    snap: &Snapshot,
+    selection: &Selection,
+    progress: &mut dyn FnMut(&str, usize, usize),
+) -> Vec<Finding> {
     let cx = Context::new(snap);
     let mut all = Vec::new();
-    for r in RULES.iter().filter(|r| selection.includes(r.code)) {
+    let rules: Vec<&Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| selection.includes(r.code))
+        .collect();
+    for (k, r) in rules.iter().enumerate() {
+        progress(r.code, k, rules.len());
         let mut sink = Sink::new(r);
         (r.check)(&cx, &mut sink);
         all.extend(sink.into_findings());

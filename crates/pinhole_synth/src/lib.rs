@@ -235,6 +235,16 @@ pub enum SynthError {
 ///
 /// `out/aws_configs` must not exist yet or be empty. On error, files written so far stay.
 pub fn generate(opts: &SynthOptions, out: &Path) -> Result<SynthStats, SynthError> {
+    generate_with_progress(opts, out, &|_, _| {})
+}
+
+/// [`generate`], calling `progress(accounts written, accounts)` after each account (from the
+/// writer threads, in no particular order of accounts).
+pub fn generate_with_progress(
+    opts: &SynthOptions,
+    out: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SynthStats, SynthError> {
     let org = plan::Org::plan(opts.accounts, opts.seed)?;
-    write::org(&org, out)
+    write::org(&org, out, progress)
 }

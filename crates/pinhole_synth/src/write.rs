@@ -27,7 +27,11 @@ impl Totals {
     }
 }
 
-pub(crate) fn org(org: &Org, out: &Path) -> Result<SynthStats, SynthError> {
+pub(crate) fn org(
+    org: &Org,
+    out: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SynthStats, SynthError> {
     let configs = out.join("aws_configs");
     let occupied = std::fs::read_dir(&configs).is_ok_and(|mut d| d.next().is_some());
     if occupied {
@@ -40,10 +44,12 @@ pub(crate) fn org(org: &Org, out: &Path) -> Result<SynthStats, SynthError> {
         .clamp(1, 8)
         .min(n);
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let report = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
     let failed = AtomicBool::new(false);
     let results: Vec<Result<Totals, (usize, SynthError)>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| s.spawn(|| worker(org, &root, &next, &failed)))
+            .map(|_| s.spawn(|| worker(org, &root, &next, &failed, &report)))
             .collect();
         workers
             .into_iter()
@@ -94,6 +100,7 @@ fn worker(
     root: &Path,
     next: &AtomicUsize,
     failed: &AtomicBool,
+    report: &(dyn Fn() + Sync),
 ) -> Result<Totals, (usize, SynthError)> {
     let mut total = Totals::default();
     loop {
@@ -113,6 +120,7 @@ fn worker(
             }
             total.counts += files.counts;
         }
+        report();
     }
 }
 
