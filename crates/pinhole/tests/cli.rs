@@ -605,6 +605,16 @@ fn synth_org_end_to_end() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_default();
     assert!(v["trace"]["verdict"].is_string());
+    // Lint and the matrix handle the organisation too.
+    let o = pinhole(&["lint", path_str(&dir), "--format", "json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["findings"].is_array(), "{v}");
+    let o = pinhole(&["matrix", path_str(&dir), "--format", "csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = stdout(&o);
+    assert!(csv.starts_with("from,to,tcp,udp,icmp\n"), "{csv}");
+    assert!(csv.lines().count() > 5, "{csv}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
