@@ -546,7 +546,8 @@ impl<'a> Walker<'a> {
             let hit = acl::first_match(hot, entries, &inp, port);
             // The labels come packed beside the entries (see `HotTables::acl_entry_labels`).
             let label = |k: usize| snap.subnet_acl_label(subnet, egress, k).to_string();
-            if let Some(k) = hit.filter(|&k| entries[k].action == RuleAction::Allow) {
+            // The action from the packed record: the full entry is not read.
+            if let Some(k) = hit.filter(|&k| hot.get(k).is_some_and(AclEntryHot::allow)) {
                 hop!(
                     self,
                     "network-acl",
@@ -2334,9 +2335,10 @@ fn walk<'a>(
     let one_way = icmp.is_some_and(|(t, _)| t != echo.0);
 
     // Who is the client?
-    let (client, src_addr) = match snap.enis_at(q.src).first() {
+    let src_enis = snap.enis_at(q.src);
+    let (client, src_addr) = match src_enis.first() {
         Some(&e) => {
-            if snap.enis_at(q.src).len() > 1 {
+            if src_enis.len() > 1 {
                 w.notes.push(format!(
                     "{} is held by several interfaces (overlapping VPCs); using {}",
                     q.src,

@@ -20,7 +20,7 @@ pub struct HotTables {
     /// Private IP → its ENIs: the same lists as `Index::private_ip`, the usual single ENI
     /// inline. IPv4 addresses are keyed as numbers, for buckets half the size (the table of a
     /// large organisation is megabytes, and every question probes it).
-    pub ip4_enis: FxHashMap<u32, IpEnis>,
+    pub ip4_enis: Ip4Table,
     pub ip6_enis: FxHashMap<Ipv6Addr, IpEnis>,
     /// The lists of addresses held by several ENIs (spans of `IpEnis::shared`).
     pub ip_shared: Vec<EniIx>,
@@ -100,6 +100,74 @@ impl Span {
     pub fn str_of(self, s: &str) -> &str {
         let start = self.start as usize;
         s.get(start..start + self.len as usize).unwrap_or("")
+    }
+}
+
+/// IPv4 address (as a number) → its ENIs: open addressing with linear probing, the key
+/// beside the value in one 16-byte slot, so that a look-up reads one cache line (a general hash
+/// map reads its control bytes, then its bucket: two misses on a table of megabytes).
+#[derive(Clone, Debug, Default)]
+pub struct Ip4Table {
+    slots: Vec<Ip4Slot>,
+    /// `32 - log2(slots.len())`: Fibonacci hashing keeps the top bits of the product.
+    shift: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ip4Slot {
+    key: u32,
+    /// `first` is `EniIx(u32::MAX)` in an empty slot (no arena reaches that index).
+    enis: IpEnis,
+}
+
+const EMPTY_SLOT: Ip4Slot = Ip4Slot {
+    key: 0,
+    enis: IpEnis {
+        first: EniIx(u32::MAX),
+        shared: Span { start: 0, len: 0 },
+    },
+};
+
+impl Ip4Table {
+    /// A table for `n` keys, at most half full.
+    fn with_keys(n: usize) -> Self {
+        let len = (2 * n).next_power_of_two().clamp(16, 1 << 31);
+        Ip4Table {
+            slots: vec![EMPTY_SLOT; len],
+            shift: 32 - len.trailing_zeros(),
+        }
+    }
+    #[inline]
+    fn home(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
+    }
+    /// Insert `key` (each key once).
+    fn insert(&mut self, key: u32, enis: IpEnis) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = self.home(key);
+        while let Some(s) = self.slots.get_mut(i) {
+            if s.enis.first.0 == u32::MAX || s.key == key {
+                *s = Ip4Slot { key, enis };
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    /// The ENIs holding `key`.
+    #[inline]
+    pub fn get(&self, key: u32) -> Option<&IpEnis> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = self.home(key);
+        while let Some(s) = self.slots.get(i) {
+            if s.enis.first.0 == u32::MAX {
+                return None;
+            }
+            if s.key == key {
+                return Some(&s.enis);
+            }
+            i = (i + 1) & mask;
+        }
+        None
     }
 }
 
@@ -185,7 +253,8 @@ pub struct NatHot {
 }
 
 /// An [`AclEntry`] as matching a packet reads it: an IPv4 prefix as numbers, the port range it
-/// applies to, and whether it needs the full entry (IPv6 prefixes, ICMP types).
+/// applies to, and whether it needs the full entry (IPv6 prefixes, ICMP types). Sixteen bytes:
+/// the flags are bits of one byte (see [`AclEntryHot::exact`] and the others).
 #[derive(Clone, Copy, Debug)]
 pub struct AclEntryHot {
     /// IPv4 entries: `addr & mask == net` for the addresses in the prefix.
@@ -195,13 +264,43 @@ pub struct AclEntryHot {
     /// one, else every port.
     pub lo: u16,
     pub hi: u16,
-    /// The protocol number, or `None` for all protocols.
-    pub proto: Option<u8>,
+    /// The protocol number (meaningless when [`AclEntryHot::any_proto`]).
+    pub proto: u8,
+    /// `ANY_PROTO`, `EXACT`, `USER_ALLOW` and `ALLOW` bits.
+    pub flags: u8,
+}
+
+impl AclEntryHot {
+    const ANY_PROTO: u8 = 1;
+    const EXACT: u8 = 2;
+    const USER_ALLOW: u8 = 4;
+    const ALLOW: u8 = 8;
+    /// The entry applies to every protocol.
+    #[inline]
+    pub fn any_proto(&self) -> bool {
+        self.flags & Self::ANY_PROTO != 0
+    }
     /// An IPv4 prefix and no ICMP type or code to compare: the fields above decide it;
     /// otherwise the full entry does.
-    pub exact: bool,
+    #[inline]
+    pub fn exact(&self) -> bool {
+        self.flags & Self::EXACT != 0
+    }
     /// An allow entry numbered by the user (not the built-in `*`).
-    pub user_allow: bool,
+    #[inline]
+    pub fn user_allow(&self) -> bool {
+        self.flags & Self::USER_ALLOW != 0
+    }
+    /// The entry's action is allow (the entry itself need not be read to know).
+    #[inline]
+    pub fn allow(&self) -> bool {
+        self.flags & Self::ALLOW != 0
+    }
+    /// Whether the entry's protocol admits protocol number `p`.
+    #[inline]
+    pub fn proto_matches(&self, p: u8) -> bool {
+        self.any_proto() || self.proto == p
+    }
 }
 
 impl From<&AclEntry> for AclEntryHot {
@@ -215,17 +314,22 @@ impl From<&AclEntry> for AclEntryHot {
             IpNet::V4(n) => (u32::from(n.network()), u32::from(n.netmask()), true),
             IpNet::V6(_) => (0, 0, false),
         };
+        let (proto, any) = match e.protocol {
+            Protocol::All => (0, true),
+            Protocol::Num(n) => (n, false),
+        };
+        let allow = e.action == RuleAction::Allow;
+        let bit = |on: bool, b: u8| if on { b } else { 0 };
         AclEntryHot {
             net,
             mask,
             lo,
             hi,
-            proto: match e.protocol {
-                Protocol::All => None,
-                Protocol::Num(n) => Some(n),
-            },
-            exact: v4 && !icmp,
-            user_allow: e.action == RuleAction::Allow && !e.is_default_deny(),
+            proto,
+            flags: bit(any, Self::ANY_PROTO)
+                | bit(v4 && !icmp, Self::EXACT)
+                | bit(allow && !e.is_default_deny(), Self::USER_ALLOW)
+                | bit(allow, Self::ALLOW),
         }
     }
 }
@@ -364,6 +468,10 @@ impl HotTables {
     }
 
     fn addresses(&mut self, snap: &Snapshot) {
+        let v4 = (snap.index.private_ip.keys())
+            .filter(|a| a.is_ipv4())
+            .count();
+        self.ip4_enis = Ip4Table::with_keys(v4);
         for (a, enis) in &snap.index.private_ip {
             let Some(&first) = enis.first() else { continue };
             let start = self.ip_shared.len();
@@ -376,8 +484,10 @@ impl HotTables {
             };
             match a {
                 IpAddr::V4(a) => self.ip4_enis.insert(u32::from(*a), v),
-                IpAddr::V6(a) => self.ip6_enis.insert(*a, v),
-            };
+                IpAddr::V6(a) => {
+                    self.ip6_enis.insert(*a, v);
+                }
+            }
         }
     }
 
