@@ -60,7 +60,7 @@ fn hot_matches_addr_proto(
     a: Option<u32>,
 ) -> bool {
     match a {
-        Some(a) if h.exact() => a & h.mask == h.net && h.proto_matches(inp.proto),
+        Some(a) if h.exact() => a & h.mask() == h.net && h.proto_matches(inp.proto),
         _ => entries
             .get(k)
             .is_some_and(|e| entry_matches_addr_proto(e, inp)),

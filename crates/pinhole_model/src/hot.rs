@@ -197,6 +197,8 @@ pub struct EniHot {
     pub live: bool,
     /// Its instance runs Windows.
     pub windows: bool,
+    /// Its id (a label without a name).
+    pub id: Label,
 }
 
 /// [`EniKind`] without the payload of `Other`.
@@ -238,6 +240,9 @@ pub struct SubnetHot {
     /// The entries of `network_acl` (spans of `HotTables::acl_entries`), in rule order.
     pub acl_inbound: Span,
     pub acl_outbound: Span,
+    /// Its id and name, and its NACL's.
+    pub label: Label,
+    pub acl_label: Label,
 }
 
 /// What a walk reads of a NAT gateway.
@@ -257,9 +262,12 @@ pub struct NatHot {
 /// the flags are bits of one byte (see [`AclEntryHot::exact`] and the others).
 #[derive(Clone, Copy, Debug)]
 pub struct AclEntryHot {
-    /// IPv4 entries: `addr & mask == net` for the addresses in the prefix.
+    /// IPv4 entries: `addr & mask() == net` for the addresses in the prefix.
     pub net: u32,
-    pub mask: u32,
+    /// Where the entry's label starts in `HotTables::acl_label_text`; it ends where the next
+    /// entry's starts (labels are written in entry order), so that the answer quoting it
+    /// reads no other table.
+    pub label: u32,
     /// The destination ports the entry applies to: its range for TCP and UDP entries with
     /// one, else every port.
     pub lo: u16,
@@ -268,6 +276,8 @@ pub struct AclEntryHot {
     pub proto: u8,
     /// `ANY_PROTO`, `EXACT`, `USER_ALLOW` and `ALLOW` bits.
     pub flags: u8,
+    /// The IPv4 prefix length.
+    pub plen: u8,
 }
 
 impl AclEntryHot {
@@ -296,6 +306,13 @@ impl AclEntryHot {
     pub fn allow(&self) -> bool {
         self.flags & Self::ALLOW != 0
     }
+    /// The IPv4 netmask.
+    #[inline]
+    pub fn mask(&self) -> u32 {
+        u32::MAX
+            .checked_shl(32 - u32::from(self.plen.min(32)))
+            .unwrap_or(0)
+    }
     /// Whether the entry's protocol admits protocol number `p`.
     #[inline]
     pub fn proto_matches(&self, p: u8) -> bool {
@@ -310,8 +327,8 @@ impl From<&AclEntry> for AclEntryHot {
             _ => (0, u16::MAX),
         };
         let icmp = matches!(e.protocol, Protocol::Num(1 | 58)) && e.icmp.is_some();
-        let (net, mask, v4) = match e.cidr {
-            IpNet::V4(n) => (u32::from(n.network()), u32::from(n.netmask()), true),
+        let (net, plen, v4) = match e.cidr {
+            IpNet::V4(n) => (u32::from(n.network()), n.prefix_len(), true),
             IpNet::V6(_) => (0, 0, false),
         };
         let (proto, any) = match e.protocol {
@@ -322,7 +339,7 @@ impl From<&AclEntry> for AclEntryHot {
         let bit = |on: bool, b: u8| if on { b } else { 0 };
         AclEntryHot {
             net,
-            mask,
+            label: 0,
             lo,
             hi,
             proto,
@@ -330,6 +347,7 @@ impl From<&AclEntry> for AclEntryHot {
                 | bit(v4 && !icmp, Self::EXACT)
                 | bit(allow && !e.is_default_deny(), Self::USER_ALLOW)
                 | bit(allow, Self::ALLOW),
+            plen,
         }
     }
 }
@@ -341,6 +359,8 @@ pub struct SgHot {
     pub egress: Span,
     /// Equal for groups of equal id (`SgPeerHot::Group` compares it, not the id strings).
     pub key: u32,
+    /// Its id and console name (as [`Snapshot::sg_named`]).
+    pub label: Label,
 }
 
 /// An [`SgRule`] without its strings: what matching a packet reads.
@@ -422,11 +442,40 @@ impl From<&RouteTarget> for RouteTargetKind {
     }
 }
 
-/// A resource's id and name, as spans of `HotTables::label_text`.
-#[derive(Clone, Copy, Debug, Default)]
+/// A resource's id and name, as one run of `HotTables::label_text`: the id, then the name
+/// right after it. Twelve bytes, small enough to sit in the hot record of what it names.
+#[derive(Clone, Copy, Debug)]
 pub struct Label {
-    pub id: Span,
-    pub name: Option<Span>,
+    pub start: u32,
+    pub id_len: u32,
+    /// `u32::MAX` when there is no name.
+    pub name_len: u32,
+}
+
+impl Default for Label {
+    fn default() -> Self {
+        Label {
+            start: 0,
+            id_len: 0,
+            name_len: u32::MAX,
+        }
+    }
+}
+
+impl Label {
+    /// The id and name in `text` (empty and none if the label is stale).
+    pub fn named(self, text: &str) -> Named<'_> {
+        let start = self.start as usize;
+        let id_end = start + self.id_len as usize;
+        let name = (self.name_len != u32::MAX).then(|| {
+            text.get(id_end..id_end + self.name_len as usize)
+                .unwrap_or("")
+        });
+        Named {
+            id: text.get(start..id_end).unwrap_or(""),
+            name,
+        }
+    }
 }
 
 /// A resource's id and name, as explanations quote them.
@@ -522,6 +571,7 @@ impl HotTables {
                 kind: EniKindTag::from(&e.kind),
                 live: instance.is_none_or(Instance::running),
                 windows: instance.is_some_and(|i| i.windows),
+                id: Label::default(),
             });
         }
     }
@@ -547,6 +597,10 @@ impl HotTables {
                 self.acl_entry_labels.push(span);
             }
         }
+        // Each packed entry knows where its label starts (see `AclEntryHot::label`).
+        for (h, l) in (self.acl_hot.iter_mut()).zip(&self.acl_entry_labels) {
+            h.label = l.start;
+        }
         self.subnet.reserve(snap.subnets.len());
         for s in &snap.subnets {
             let start = self.subnet_cidrs.len();
@@ -562,6 +616,8 @@ impl HotTables {
                 cidrs: Span::since(&self.subnet_cidrs, start),
                 acl_inbound,
                 acl_outbound,
+                label: Label::default(),
+                acl_label: Label::default(),
             });
         }
         for v in &snap.vpcs {
@@ -610,6 +666,7 @@ impl HotTables {
                 ingress,
                 egress,
                 key,
+                label: Label::default(),
             });
         }
     }
@@ -669,16 +726,19 @@ impl HotTables {
 
     fn labels(&mut self, snap: &Snapshot) {
         let text = &mut self.label_text;
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut label = |id: &str, name: Option<&str>| {
-            let start = text.len();
+            let start = as_u32(text.len());
             text.push_str(id);
-            let id = Span::since(text.as_bytes(), start);
-            let name = name.map(|n| {
-                let start = text.len();
+            let name_len = name.map_or(u32::MAX, |n| {
                 text.push_str(n);
-                Span::since(text.as_bytes(), start)
+                as_u32(n.len())
             });
-            Label { id, name }
+            Label {
+                start,
+                id_len: as_u32(id.len()),
+                name_len,
+            }
         };
         self.acl_labels = (snap.network_acls.iter())
             .map(|a| label(a.id.as_str(), name_tag(&a.tags)))
@@ -700,6 +760,28 @@ impl HotTables {
                 )
             })
             .collect();
+        // ENI ids, for the stops that quote an interface.
+        let eni_ids: Vec<Label> = (snap.enis.iter())
+            .map(|e| label(e.id.as_str(), None))
+            .collect();
+        // Copies beside the hot records that a stop has already read: the labels of a
+        // subnet and of its NACL in the subnet's record, a group's in its record (and in each
+        // interface's copy of it), an interface's id in its record.
+        for (i, h) in self.subnet.iter_mut().enumerate() {
+            h.label = self.subnet_labels.get(i).copied().unwrap_or_default();
+            h.acl_label = (h.network_acl)
+                .and_then(|a| self.acl_labels.get(a.ix()).copied())
+                .unwrap_or_default();
+        }
+        for (i, h) in self.sg.iter_mut().enumerate() {
+            h.label = self.sg_labels.get(i).copied().unwrap_or_default();
+        }
+        for (g, h) in &mut self.eni_groups {
+            h.label = self.sg_labels.get(g.ix()).copied().unwrap_or_default();
+        }
+        for (h, l) in self.eni.iter_mut().zip(eni_ids) {
+            h.id = l;
+        }
     }
 }
 
@@ -750,8 +832,15 @@ impl Snapshot {
             h.acl_inbound
         };
         let hot = &self.index.hot;
-        (hot.acl_entry_labels.get(span.start as usize + k))
-            .map_or("", |l| l.str_of(&hot.acl_label_text))
+        // From the packed entry: the label runs to the next entry's, or to the end.
+        let at = span.start as usize + k;
+        let Some(e) = hot.acl_hot.get(at) else {
+            return "";
+        };
+        let end = (hot.acl_hot.get(at + 1)).map_or(hot.acl_label_text.len(), |n| n.label as usize);
+        (hot.acl_label_text)
+            .get(e.label as usize..end)
+            .unwrap_or("")
     }
     /// The security groups of ENI `i`, in its order, with their rule spans.
     pub fn eni_groups(&self, i: EniIx) -> &[(SgIx, SgHot)] {
@@ -795,12 +884,20 @@ impl Snapshot {
     }
 
     fn named(&self, labels: &[Label], i: usize) -> Named<'_> {
-        let text = &self.index.hot.label_text;
         let l = labels.get(i).copied().unwrap_or_default();
-        Named {
-            id: l.id.str_of(text),
-            name: l.name.map(|n| n.str_of(text)),
-        }
+        l.named(&self.index.hot.label_text)
+    }
+    /// A label's id and name.
+    pub fn label_named(&self, l: Label) -> Named<'_> {
+        l.named(&self.index.hot.label_text)
+    }
+    /// The NACL of subnet `i`: its id and `Name` tag, from the subnet's record.
+    pub fn subnet_acl_named(&self, i: SubnetIx) -> Named<'_> {
+        self.label_named(self.subnet_hot(i).acl_label)
+    }
+    /// ENI `i`'s id, from its record.
+    pub fn eni_id(&self, i: EniIx) -> &str {
+        self.label_named(self.eni_hot(i).id).id
     }
     /// NACL `i`'s id and `Name` tag.
     pub fn acl_named(&self, i: AclIx) -> Named<'_> {
@@ -808,7 +905,11 @@ impl Snapshot {
     }
     /// Subnet `i`'s id and `Name` tag.
     pub fn subnet_named(&self, i: SubnetIx) -> Named<'_> {
-        self.named(&self.index.hot.subnet_labels, i.ix())
+        // From the subnet's record, which the walk has usually read already.
+        match self.index.hot.subnet.get(i.ix()) {
+            Some(h) => self.label_named(h.label),
+            None => self.named(&self.index.hot.subnet_labels, i.ix()),
+        }
     }
     /// Route table `i`'s id and `Name` tag.
     pub fn rtb_named(&self, i: RtbIx) -> Named<'_> {
