@@ -685,6 +685,17 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         let peer = if inbound { p.src } else { p.dst };
+        // A rule for all traffic to or from anywhere: every IPv4 packet passes, and without a
+        // hop table to fill, which rule matched first does not matter.
+        let hot = snap.eni_hot(eni);
+        let all_v4 = if inbound {
+            hot.ingress_all_v4
+        } else {
+            hot.egress_all_v4
+        };
+        if all_v4 && !self.record && peer.is_ipv4() {
+            return Ok(());
+        }
         let inp = SgInput {
             proto: p.proto,
             dport: Self::const_dport(p),

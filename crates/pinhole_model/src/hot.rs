@@ -199,6 +199,11 @@ pub struct EniHot {
     pub windows: bool,
     /// Its id (a label without a name).
     pub id: Label,
+    /// One of its groups has an inbound (`ingress_all_v4`) or outbound (`egress_all_v4`) rule
+    /// for every protocol to or from `0.0.0.0/0`: the groups admit every IPv4 packet in that
+    /// direction, whatever rule the first match would be.
+    pub ingress_all_v4: bool,
+    pub egress_all_v4: bool,
 }
 
 /// [`EniKind`] without the payload of `Other`.
@@ -551,6 +556,16 @@ impl HotTables {
                 .filter_map(|&g| Some((g, *self.sg.get(g.ix())?)));
             self.eni_groups.extend(groups);
             let groups = Span::since(&self.eni_groups, start);
+            let all_v4 = |inbound: bool| {
+                groups.of(&self.eni_groups).iter().any(|(_, g)| {
+                    let span = if inbound { g.ingress } else { g.egress };
+                    span.of(&self.sg_rules).iter().any(|r| {
+                        r.protocol == Protocol::All
+                            && matches!(r.peer, SgPeerHot::Cidr(IpNet::V4(n)) if n.prefix_len() == 0)
+                    })
+                })
+            };
+            let (ingress_all_v4, egress_all_v4) = (all_v4(true), all_v4(false));
             let all = || {
                 e.private_ips
                     .iter()
@@ -572,6 +587,8 @@ impl HotTables {
                 live: instance.is_none_or(Instance::running),
                 windows: instance.is_some_and(|i| i.windows),
                 id: Label::default(),
+                ingress_all_v4,
+                egress_all_v4,
             });
         }
     }
