@@ -51,6 +51,7 @@ fn entry_ports(e: &AclEntry) -> (u16, u16) {
 
 /// Whether entry `k` matches the packet's address and protocol: from its packed record when
 /// that decides (`a`: an IPv4 address as a number), else from the entry.
+#[inline]
 fn hot_matches_addr_proto(
     h: &AclEntryHot,
     entries: &[AclEntry],
@@ -59,7 +60,7 @@ fn hot_matches_addr_proto(
     a: Option<u32>,
 ) -> bool {
     match a {
-        Some(a) if h.exact => a & h.mask == h.net && h.proto.is_none_or(|p| p == inp.proto),
+        Some(a) if h.exact() => a & h.mask() == h.net && h.proto_matches(inp.proto),
         _ => entries
             .get(k)
             .is_some_and(|e| entry_matches_addr_proto(e, inp)),
@@ -119,7 +120,7 @@ pub fn near_miss<'a>(
 ) -> Option<&'a AclEntry> {
     let a = v4_number(inp.addr);
     let k = hot.iter().enumerate().position(|(k, h)| {
-        h.user_allow
+        h.user_allow()
             && hot_matches_addr_proto(h, entries, k, inp, a)
             && !meets(inp.dports, h.lo, h.hi)
     })?;

@@ -463,7 +463,6 @@ impl<'a> Walker<'a> {
     /// A NACL's deny: the reason names the NACL, the rule, the subnet and a near miss.
     fn nacl_deny(
         &self,
-        acl_ix: AclIx,
         subnet: SubnetIx,
         egress: bool,
         p: &Packet,
@@ -472,8 +471,8 @@ impl<'a> Walker<'a> {
     ) -> Box<Stop> {
         let snap = self.snap;
         let addr = if egress { p.dst } else { p.src };
-        // Ids and names from the packed labels (see `HotTables::acl_labels`).
-        let (named, sub) = (snap.acl_named(acl_ix), snap.subnet_named(subnet));
+        // Ids and names from the labels in the subnet's record (see `SubnetHot::acl_label`).
+        let (named, sub) = (snap.subnet_acl_named(subnet), snap.subnet_named(subnet));
         let mut message = String::with_capacity(192);
         message
             .named(named)
@@ -546,7 +545,8 @@ impl<'a> Walker<'a> {
             let hit = acl::first_match(hot, entries, &inp, port);
             // The labels come packed beside the entries (see `HotTables::acl_entry_labels`).
             let label = |k: usize| snap.subnet_acl_label(subnet, egress, k).to_string();
-            if let Some(k) = hit.filter(|&k| entries[k].action == RuleAction::Allow) {
+            // The action from the packed record: the full entry is not read.
+            if let Some(k) = hit.filter(|&k| hot.get(k).is_some_and(AclEntryHot::allow)) {
                 hop!(
                     self,
                     "network-acl",
@@ -573,7 +573,7 @@ impl<'a> Walker<'a> {
                 Some("SUBNET_ACL_RESTRICTION")
             );
             let single = PortSet::single(port);
-            return Err(self.nacl_deny(acl_ix, subnet, egress, p, &single, rule));
+            return Err(self.nacl_deny(subnet, egress, p, &single, rule));
         }
         if let Some(Port::Var(k)) = p.dport {
             let inp = AclInput {
@@ -632,7 +632,7 @@ impl<'a> Walker<'a> {
                 format!("on {}", self.subnet_label(subnet)),
                 Some("SUBNET_ACL_RESTRICTION"),
             );
-            return Err(self.nacl_deny(acl_ix, subnet, egress, p, &dports, rule));
+            return Err(self.nacl_deny(subnet, egress, p, &dports, rule));
         }
         let mut detail = format!("on {}", self.subnet_label(subnet));
         if let Some(Port::Var(k)) = p.dport {
@@ -685,6 +685,17 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         let peer = if inbound { p.src } else { p.dst };
+        // A rule for all traffic to or from anywhere: every IPv4 packet passes, and without a
+        // hop table to fill, which rule matched first does not matter.
+        let hot = snap.eni_hot(eni);
+        let all_v4 = if inbound {
+            hot.ingress_all_v4
+        } else {
+            hot.egress_all_v4
+        };
+        if all_v4 && !self.record && peer.is_ipv4() {
+            return Ok(());
+        }
         let inp = SgInput {
             proto: p.proto,
             dport: Self::const_dport(p),
@@ -716,23 +727,24 @@ impl<'a> Walker<'a> {
                 Ok(())
             }
             None => {
-                // Ids and console names from the packed labels (see `HotTables::sg_labels`).
+                // Ids and console names from the labels beside the interface's groups (see
+                // `SgHot::label`).
+                let named = |h: &SgHot| snap.label_named(h.label);
                 let id = match groups {
-                    [(one, _)] => snap.sg_named(*one).id.to_string(),
+                    [(_, one)] => named(one).id.to_string(),
                     _ => {
-                        let mut ids: Vec<&str> =
-                            groups.iter().map(|&(g, _)| snap.sg_named(g).id).collect();
+                        let mut ids: Vec<&str> = groups.iter().map(|(_, h)| named(h).id).collect();
                         ids.sort_unstable();
                         ids.join(",")
                     }
                 };
                 // The groups' names joined by commas, written straight into one string.
                 let mut names = String::new();
-                for (k, &(g, _)) in groups.iter().enumerate() {
+                for (k, (_, h)) in groups.iter().enumerate() {
                     if k > 0 {
                         names.push(',');
                     }
-                    names.push_str(snap.sg_named(g).name.unwrap_or_default());
+                    names.push_str(named(h).name.unwrap_or_default());
                 }
                 let dir = if inbound { "inbound" } else { "outbound" };
                 let code = if groups.iter().all(|(_, s)| {
@@ -759,7 +771,7 @@ impl<'a> Walker<'a> {
                 );
                 let mut message = String::with_capacity(192);
                 message.text("no ").text(dir).text(" rule of ").text(&id);
-                message.text(" on ").text(e.id.as_str()).text(" admits ");
+                message.text(" on ").text(snap.eni_id(eni)).text(" admits ");
                 self.push_pkt(&mut message, p);
                 let mut s = stop(
                     Verdict::Blocked,
@@ -2334,9 +2346,10 @@ fn walk<'a>(
     let one_way = icmp.is_some_and(|(t, _)| t != echo.0);
 
     // Who is the client?
-    let (client, src_addr) = match snap.enis_at(q.src).first() {
+    let src_enis = snap.enis_at(q.src);
+    let (client, src_addr) = match src_enis.first() {
         Some(&e) => {
-            if snap.enis_at(q.src).len() > 1 {
+            if src_enis.len() > 1 {
                 w.notes.push(format!(
                     "{} is held by several interfaces (overlapping VPCs); using {}",
                     q.src,

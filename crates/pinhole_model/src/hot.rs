@@ -20,7 +20,7 @@ pub struct HotTables {
     /// Private IP → its ENIs: the same lists as `Index::private_ip`, the usual single ENI
     /// inline. IPv4 addresses are keyed as numbers, for buckets half the size (the table of a
     /// large organisation is megabytes, and every question probes it).
-    pub ip4_enis: FxHashMap<u32, IpEnis>,
+    pub ip4_enis: Ip4Table,
     pub ip6_enis: FxHashMap<Ipv6Addr, IpEnis>,
     /// The lists of addresses held by several ENIs (spans of `IpEnis::shared`).
     pub ip_shared: Vec<EniIx>,
@@ -103,6 +103,74 @@ impl Span {
     }
 }
 
+/// IPv4 address (as a number) → its ENIs: open addressing with linear probing, the key
+/// beside the value in one 16-byte slot, so that a look-up reads one cache line (a general hash
+/// map reads its control bytes, then its bucket: two misses on a table of megabytes).
+#[derive(Clone, Debug, Default)]
+pub struct Ip4Table {
+    slots: Vec<Ip4Slot>,
+    /// `32 - log2(slots.len())`: Fibonacci hashing keeps the top bits of the product.
+    shift: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ip4Slot {
+    key: u32,
+    /// `first` is `EniIx(u32::MAX)` in an empty slot (no arena reaches that index).
+    enis: IpEnis,
+}
+
+const EMPTY_SLOT: Ip4Slot = Ip4Slot {
+    key: 0,
+    enis: IpEnis {
+        first: EniIx(u32::MAX),
+        shared: Span { start: 0, len: 0 },
+    },
+};
+
+impl Ip4Table {
+    /// A table for `n` keys, at most half full.
+    fn with_keys(n: usize) -> Self {
+        let len = (2 * n).next_power_of_two().clamp(16, 1 << 31);
+        Ip4Table {
+            slots: vec![EMPTY_SLOT; len],
+            shift: 32 - len.trailing_zeros(),
+        }
+    }
+    #[inline]
+    fn home(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
+    }
+    /// Insert `key` (each key once).
+    fn insert(&mut self, key: u32, enis: IpEnis) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = self.home(key);
+        while let Some(s) = self.slots.get_mut(i) {
+            if s.enis.first.0 == u32::MAX || s.key == key {
+                *s = Ip4Slot { key, enis };
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    /// The ENIs holding `key`.
+    #[inline]
+    pub fn get(&self, key: u32) -> Option<&IpEnis> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = self.home(key);
+        while let Some(s) = self.slots.get(i) {
+            if s.enis.first.0 == u32::MAX {
+                return None;
+            }
+            if s.key == key {
+                return Some(&s.enis);
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
 /// The ENIs holding one address.
 #[derive(Clone, Copy, Debug)]
 pub struct IpEnis {
@@ -129,6 +197,13 @@ pub struct EniHot {
     pub live: bool,
     /// Its instance runs Windows.
     pub windows: bool,
+    /// Its id (a label without a name).
+    pub id: Label,
+    /// One of its groups has an inbound (`ingress_all_v4`) or outbound (`egress_all_v4`) rule
+    /// for every protocol to or from `0.0.0.0/0`: the groups admit every IPv4 packet in that
+    /// direction, whatever rule the first match would be.
+    pub ingress_all_v4: bool,
+    pub egress_all_v4: bool,
 }
 
 /// [`EniKind`] without the payload of `Other`.
@@ -170,6 +245,9 @@ pub struct SubnetHot {
     /// The entries of `network_acl` (spans of `HotTables::acl_entries`), in rule order.
     pub acl_inbound: Span,
     pub acl_outbound: Span,
+    /// Its id and name, and its NACL's.
+    pub label: Label,
+    pub acl_label: Label,
 }
 
 /// What a walk reads of a NAT gateway.
@@ -185,23 +263,66 @@ pub struct NatHot {
 }
 
 /// An [`AclEntry`] as matching a packet reads it: an IPv4 prefix as numbers, the port range it
-/// applies to, and whether it needs the full entry (IPv6 prefixes, ICMP types).
+/// applies to, and whether it needs the full entry (IPv6 prefixes, ICMP types). Sixteen bytes:
+/// the flags are bits of one byte (see [`AclEntryHot::exact`] and the others).
 #[derive(Clone, Copy, Debug)]
 pub struct AclEntryHot {
-    /// IPv4 entries: `addr & mask == net` for the addresses in the prefix.
+    /// IPv4 entries: `addr & mask() == net` for the addresses in the prefix.
     pub net: u32,
-    pub mask: u32,
+    /// Where the entry's label starts in `HotTables::acl_label_text`; it ends where the next
+    /// entry's starts (labels are written in entry order), so that the answer quoting it
+    /// reads no other table.
+    pub label: u32,
     /// The destination ports the entry applies to: its range for TCP and UDP entries with
     /// one, else every port.
     pub lo: u16,
     pub hi: u16,
-    /// The protocol number, or `None` for all protocols.
-    pub proto: Option<u8>,
+    /// The protocol number (meaningless when [`AclEntryHot::any_proto`]).
+    pub proto: u8,
+    /// `ANY_PROTO`, `EXACT`, `USER_ALLOW` and `ALLOW` bits.
+    pub flags: u8,
+    /// The IPv4 prefix length.
+    pub plen: u8,
+}
+
+impl AclEntryHot {
+    const ANY_PROTO: u8 = 1;
+    const EXACT: u8 = 2;
+    const USER_ALLOW: u8 = 4;
+    const ALLOW: u8 = 8;
+    /// The entry applies to every protocol.
+    #[inline]
+    pub fn any_proto(&self) -> bool {
+        self.flags & Self::ANY_PROTO != 0
+    }
     /// An IPv4 prefix and no ICMP type or code to compare: the fields above decide it;
     /// otherwise the full entry does.
-    pub exact: bool,
+    #[inline]
+    pub fn exact(&self) -> bool {
+        self.flags & Self::EXACT != 0
+    }
     /// An allow entry numbered by the user (not the built-in `*`).
-    pub user_allow: bool,
+    #[inline]
+    pub fn user_allow(&self) -> bool {
+        self.flags & Self::USER_ALLOW != 0
+    }
+    /// The entry's action is allow (the entry itself need not be read to know).
+    #[inline]
+    pub fn allow(&self) -> bool {
+        self.flags & Self::ALLOW != 0
+    }
+    /// The IPv4 netmask.
+    #[inline]
+    pub fn mask(&self) -> u32 {
+        u32::MAX
+            .checked_shl(32 - u32::from(self.plen.min(32)))
+            .unwrap_or(0)
+    }
+    /// Whether the entry's protocol admits protocol number `p`.
+    #[inline]
+    pub fn proto_matches(&self, p: u8) -> bool {
+        self.any_proto() || self.proto == p
+    }
 }
 
 impl From<&AclEntry> for AclEntryHot {
@@ -211,21 +332,27 @@ impl From<&AclEntry> for AclEntryHot {
             _ => (0, u16::MAX),
         };
         let icmp = matches!(e.protocol, Protocol::Num(1 | 58)) && e.icmp.is_some();
-        let (net, mask, v4) = match e.cidr {
-            IpNet::V4(n) => (u32::from(n.network()), u32::from(n.netmask()), true),
+        let (net, plen, v4) = match e.cidr {
+            IpNet::V4(n) => (u32::from(n.network()), n.prefix_len(), true),
             IpNet::V6(_) => (0, 0, false),
         };
+        let (proto, any) = match e.protocol {
+            Protocol::All => (0, true),
+            Protocol::Num(n) => (n, false),
+        };
+        let allow = e.action == RuleAction::Allow;
+        let bit = |on: bool, b: u8| if on { b } else { 0 };
         AclEntryHot {
             net,
-            mask,
+            label: 0,
             lo,
             hi,
-            proto: match e.protocol {
-                Protocol::All => None,
-                Protocol::Num(n) => Some(n),
-            },
-            exact: v4 && !icmp,
-            user_allow: e.action == RuleAction::Allow && !e.is_default_deny(),
+            proto,
+            flags: bit(any, Self::ANY_PROTO)
+                | bit(v4 && !icmp, Self::EXACT)
+                | bit(allow && !e.is_default_deny(), Self::USER_ALLOW)
+                | bit(allow, Self::ALLOW),
+            plen,
         }
     }
 }
@@ -237,6 +364,8 @@ pub struct SgHot {
     pub egress: Span,
     /// Equal for groups of equal id (`SgPeerHot::Group` compares it, not the id strings).
     pub key: u32,
+    /// Its id and console name (as [`Snapshot::sg_named`]).
+    pub label: Label,
 }
 
 /// An [`SgRule`] without its strings: what matching a packet reads.
@@ -318,11 +447,40 @@ impl From<&RouteTarget> for RouteTargetKind {
     }
 }
 
-/// A resource's id and name, as spans of `HotTables::label_text`.
-#[derive(Clone, Copy, Debug, Default)]
+/// A resource's id and name, as one run of `HotTables::label_text`: the id, then the name
+/// right after it. Twelve bytes, small enough to sit in the hot record of what it names.
+#[derive(Clone, Copy, Debug)]
 pub struct Label {
-    pub id: Span,
-    pub name: Option<Span>,
+    pub start: u32,
+    pub id_len: u32,
+    /// `u32::MAX` when there is no name.
+    pub name_len: u32,
+}
+
+impl Default for Label {
+    fn default() -> Self {
+        Label {
+            start: 0,
+            id_len: 0,
+            name_len: u32::MAX,
+        }
+    }
+}
+
+impl Label {
+    /// The id and name in `text` (empty and none if the label is stale).
+    pub fn named(self, text: &str) -> Named<'_> {
+        let start = self.start as usize;
+        let id_end = start + self.id_len as usize;
+        let name = (self.name_len != u32::MAX).then(|| {
+            text.get(id_end..id_end + self.name_len as usize)
+                .unwrap_or("")
+        });
+        Named {
+            id: text.get(start..id_end).unwrap_or(""),
+            name,
+        }
+    }
 }
 
 /// A resource's id and name, as explanations quote them.
@@ -364,6 +522,10 @@ impl HotTables {
     }
 
     fn addresses(&mut self, snap: &Snapshot) {
+        let v4 = (snap.index.private_ip.keys())
+            .filter(|a| a.is_ipv4())
+            .count();
+        self.ip4_enis = Ip4Table::with_keys(v4);
         for (a, enis) in &snap.index.private_ip {
             let Some(&first) = enis.first() else { continue };
             let start = self.ip_shared.len();
@@ -376,8 +538,10 @@ impl HotTables {
             };
             match a {
                 IpAddr::V4(a) => self.ip4_enis.insert(u32::from(*a), v),
-                IpAddr::V6(a) => self.ip6_enis.insert(*a, v),
-            };
+                IpAddr::V6(a) => {
+                    self.ip6_enis.insert(*a, v);
+                }
+            }
         }
     }
 
@@ -392,6 +556,16 @@ impl HotTables {
                 .filter_map(|&g| Some((g, *self.sg.get(g.ix())?)));
             self.eni_groups.extend(groups);
             let groups = Span::since(&self.eni_groups, start);
+            let all_v4 = |inbound: bool| {
+                groups.of(&self.eni_groups).iter().any(|(_, g)| {
+                    let span = if inbound { g.ingress } else { g.egress };
+                    span.of(&self.sg_rules).iter().any(|r| {
+                        r.protocol == Protocol::All
+                            && matches!(r.peer, SgPeerHot::Cidr(IpNet::V4(n)) if n.prefix_len() == 0)
+                    })
+                })
+            };
+            let (ingress_all_v4, egress_all_v4) = (all_v4(true), all_v4(false));
             let all = || {
                 e.private_ips
                     .iter()
@@ -412,6 +586,9 @@ impl HotTables {
                 kind: EniKindTag::from(&e.kind),
                 live: instance.is_none_or(Instance::running),
                 windows: instance.is_some_and(|i| i.windows),
+                id: Label::default(),
+                ingress_all_v4,
+                egress_all_v4,
             });
         }
     }
@@ -437,6 +614,10 @@ impl HotTables {
                 self.acl_entry_labels.push(span);
             }
         }
+        // Each packed entry knows where its label starts (see `AclEntryHot::label`).
+        for (h, l) in (self.acl_hot.iter_mut()).zip(&self.acl_entry_labels) {
+            h.label = l.start;
+        }
         self.subnet.reserve(snap.subnets.len());
         for s in &snap.subnets {
             let start = self.subnet_cidrs.len();
@@ -452,6 +633,8 @@ impl HotTables {
                 cidrs: Span::since(&self.subnet_cidrs, start),
                 acl_inbound,
                 acl_outbound,
+                label: Label::default(),
+                acl_label: Label::default(),
             });
         }
         for v in &snap.vpcs {
@@ -500,6 +683,7 @@ impl HotTables {
                 ingress,
                 egress,
                 key,
+                label: Label::default(),
             });
         }
     }
@@ -559,16 +743,19 @@ impl HotTables {
 
     fn labels(&mut self, snap: &Snapshot) {
         let text = &mut self.label_text;
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut label = |id: &str, name: Option<&str>| {
-            let start = text.len();
+            let start = as_u32(text.len());
             text.push_str(id);
-            let id = Span::since(text.as_bytes(), start);
-            let name = name.map(|n| {
-                let start = text.len();
+            let name_len = name.map_or(u32::MAX, |n| {
                 text.push_str(n);
-                Span::since(text.as_bytes(), start)
+                as_u32(n.len())
             });
-            Label { id, name }
+            Label {
+                start,
+                id_len: as_u32(id.len()),
+                name_len,
+            }
         };
         self.acl_labels = (snap.network_acls.iter())
             .map(|a| label(a.id.as_str(), name_tag(&a.tags)))
@@ -590,6 +777,28 @@ impl HotTables {
                 )
             })
             .collect();
+        // ENI ids, for the stops that quote an interface.
+        let eni_ids: Vec<Label> = (snap.enis.iter())
+            .map(|e| label(e.id.as_str(), None))
+            .collect();
+        // Copies beside the hot records that a stop has already read: the labels of a
+        // subnet and of its NACL in the subnet's record, a group's in its record (and in each
+        // interface's copy of it), an interface's id in its record.
+        for (i, h) in self.subnet.iter_mut().enumerate() {
+            h.label = self.subnet_labels.get(i).copied().unwrap_or_default();
+            h.acl_label = (h.network_acl)
+                .and_then(|a| self.acl_labels.get(a.ix()).copied())
+                .unwrap_or_default();
+        }
+        for (i, h) in self.sg.iter_mut().enumerate() {
+            h.label = self.sg_labels.get(i).copied().unwrap_or_default();
+        }
+        for (g, h) in &mut self.eni_groups {
+            h.label = self.sg_labels.get(g.ix()).copied().unwrap_or_default();
+        }
+        for (h, l) in self.eni.iter_mut().zip(eni_ids) {
+            h.id = l;
+        }
     }
 }
 
@@ -640,8 +849,15 @@ impl Snapshot {
             h.acl_inbound
         };
         let hot = &self.index.hot;
-        (hot.acl_entry_labels.get(span.start as usize + k))
-            .map_or("", |l| l.str_of(&hot.acl_label_text))
+        // From the packed entry: the label runs to the next entry's, or to the end.
+        let at = span.start as usize + k;
+        let Some(e) = hot.acl_hot.get(at) else {
+            return "";
+        };
+        let end = (hot.acl_hot.get(at + 1)).map_or(hot.acl_label_text.len(), |n| n.label as usize);
+        (hot.acl_label_text)
+            .get(e.label as usize..end)
+            .unwrap_or("")
     }
     /// The security groups of ENI `i`, in its order, with their rule spans.
     pub fn eni_groups(&self, i: EniIx) -> &[(SgIx, SgHot)] {
@@ -685,12 +901,20 @@ impl Snapshot {
     }
 
     fn named(&self, labels: &[Label], i: usize) -> Named<'_> {
-        let text = &self.index.hot.label_text;
         let l = labels.get(i).copied().unwrap_or_default();
-        Named {
-            id: l.id.str_of(text),
-            name: l.name.map(|n| n.str_of(text)),
-        }
+        l.named(&self.index.hot.label_text)
+    }
+    /// A label's id and name.
+    pub fn label_named(&self, l: Label) -> Named<'_> {
+        l.named(&self.index.hot.label_text)
+    }
+    /// The NACL of subnet `i`: its id and `Name` tag, from the subnet's record.
+    pub fn subnet_acl_named(&self, i: SubnetIx) -> Named<'_> {
+        self.label_named(self.subnet_hot(i).acl_label)
+    }
+    /// ENI `i`'s id, from its record.
+    pub fn eni_id(&self, i: EniIx) -> &str {
+        self.label_named(self.eni_hot(i).id).id
     }
     /// NACL `i`'s id and `Name` tag.
     pub fn acl_named(&self, i: AclIx) -> Named<'_> {
@@ -698,7 +922,11 @@ impl Snapshot {
     }
     /// Subnet `i`'s id and `Name` tag.
     pub fn subnet_named(&self, i: SubnetIx) -> Named<'_> {
-        self.named(&self.index.hot.subnet_labels, i.ix())
+        // From the subnet's record, which the walk has usually read already.
+        match self.index.hot.subnet.get(i.ix()) {
+            Some(h) => self.label_named(h.label),
+            None => self.named(&self.index.hot.subnet_labels, i.ix()),
+        }
     }
     /// Route table `i`'s id and `Name` tag.
     pub fn rtb_named(&self, i: RtbIx) -> Named<'_> {

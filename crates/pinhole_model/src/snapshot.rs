@@ -122,11 +122,12 @@ impl Snapshot {
     }
 
     /// ENIs holding private address `a`.
+    #[inline]
     pub fn enis_at(&self, a: IpAddr) -> &[EniIx] {
         // The packed address table (`HotTables::ip4_enis`): same lists as `private_ip`.
         let hot = &self.index.hot;
         let found = match a {
-            IpAddr::V4(a) => hot.ip4_enis.get(&u32::from(a)),
+            IpAddr::V4(a) => hot.ip4_enis.get(u32::from(a)),
             IpAddr::V6(a) => hot.ip6_enis.get(&a),
         };
         match found {
