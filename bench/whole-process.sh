@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of pinhole with public tools: hyperfine for time (median of runs),
-# of summary (load), query (10,000 questions) and check (bench/synth-intents.yaml),
-# GNU time (/usr/bin/time -v) for peak memory. Generates synthetic organisations first.
+# of summary (load), query (10,000 questions), check (bench/synth-intents.yaml) and lint, and
+# of matrix (by account) up to MATRIX_MAX accounts (default 100; one run above 10 accounts:
+# it takes minutes there), GNU time (/usr/bin/time -v) for peak memory. Generates synthetic
+# organisations first.
 #
 #   bench/whole-process.sh [ACCOUNTS ...]      default: 10 100 1000
 #
@@ -36,13 +38,26 @@ for n in ${sizes[*]}; do
   hyperfine --warmup 1 --runs 5 --export-json "$dir/load$n.json" \
     -n "load+summary $n" "$bin summary $org" \
     -n "load+query 10k $n" "$bin query $org --flows $q" \
-    -n "load+check $n" "$bin check $org --intents bench/synth-intents.yaml" > /dev/null 2>&1
+    -n "load+check $n" "$bin check $org --intents bench/synth-intents.yaml" \
+    -n "load+lint $n" "$bin lint $org" > /dev/null 2>&1
   python3 - "$dir/load$n.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
     print("   %-22s median %.3f s  (min %.3f, max %.3f)" % (r["command"], r["median"], r["min"], r["max"]))
 PY
-  for cmd in "summary $org" "query $org --flows $q" "check $org --intents bench/synth-intents.yaml"; do
-    /usr/bin/time -f "   peak %M KB  wall %e s  ($cmd)" "$bin" $cmd > /dev/null
+  cmds=("summary $org" "query $org --flows $q" "check $org --intents bench/synth-intents.yaml" "lint $org")
+  if [ "$n" -le "${MATRIX_MAX:-100}" ]; then
+    runs=5; [ "$n" -gt 10 ] && runs=1
+    hyperfine --runs $runs --export-json "$dir/matrix$n.json" -n "load+matrix $n" \
+      "$bin matrix $org --by account" > /dev/null 2>&1
+    python3 - "$dir/matrix$n.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("   %-22s median %.3f s  (min %.3f, max %.3f)" % (r["command"], r["median"], r["min"], r["max"]))
+PY
+    cmds+=("matrix $org --by account")
+  fi
+  for cmd in "${cmds[@]}"; do
+    /usr/bin/time -f "   peak %M KB  wall %e s  ($cmd)" "$bin" $cmd > /dev/null || true
   done
 done

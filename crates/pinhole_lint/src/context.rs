@@ -26,6 +26,11 @@ pub struct Context<'s> {
     pub sg_internet_ingress: Vec<bool>,
     /// The NACL return-path analysis, shared by the two rules that report it.
     pub(crate) return_gaps: std::cell::OnceCell<Vec<crate::rules::nacl::ReturnGap>>,
+    /// Every VPC's CIDRs as merged address spans, IPv4 then IPv6: whether an address lies in
+    /// some VPC of the snapshot.
+    vpc_spans: [Vec<crate::space::Span>; 2],
+    /// The VPC CIDRs that hold internet addresses (the only ones that cut internet atoms).
+    pub vpc_internet_nets: Vec<IpNet>,
 }
 
 impl<'s> Context<'s> {
@@ -76,7 +81,21 @@ impl<'s> Context<'s> {
             accounts,
             sg_internet_ingress: Vec::new(),
             return_gaps: std::cell::OnceCell::new(),
+            vpc_spans: [Vec::new(), Vec::new()],
+            vpc_internet_nets: Vec::new(),
         };
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        for n in snap.vpcs.iter().flat_map(|v| v.cidrs.iter()) {
+            let f = crate::space::Family::of_net(n);
+            match f {
+                crate::space::Family::V4 => v4.push(crate::space::span(n)),
+                crate::space::Family::V6 => v6.push(crate::space::span(n)),
+            }
+            if !crate::space::internet_part(f, [n]).is_empty() {
+                cx.vpc_internet_nets.push(*n);
+            }
+        }
+        cx.vpc_spans = [crate::space::union(v4), crate::space::union(v6)];
         cx.sg_internet_ingress = snap
             .security_groups
             .iter()
@@ -90,6 +109,16 @@ impl<'s> Context<'s> {
             })
             .collect();
         cx
+    }
+
+    /// Whether `a` lies in some VPC CIDR of the snapshot.
+    pub fn in_some_vpc(&self, a: IpAddr) -> bool {
+        let (spans, x) = match a {
+            IpAddr::V4(v) => (&self.vpc_spans[0], u128::from(u32::from(v))),
+            IpAddr::V6(v) => (&self.vpc_spans[1], u128::from(v)),
+        };
+        let k = spans.partition_point(|s| s.1 < x);
+        spans.get(k).is_some_and(|s| s.0 <= x)
     }
 
     // ----- subjects -----

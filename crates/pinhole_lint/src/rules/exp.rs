@@ -119,12 +119,8 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
             }
         }
     }
-    let vpc_nets: Vec<IpNet> = snap
-        .vpcs
-        .iter()
-        .flat_map(|v| v.cidrs.iter().copied())
-        .collect();
-    context_nets.extend(vpc_nets.iter().copied());
+    // VPC CIDRs outside internet space cut no internet atom: only the others split them.
+    context_nets.extend(cx.vpc_internet_nets.iter().copied());
     let avoid = |a: IpAddr| {
         let taken = match a {
             IpAddr::V4(v4) => {
@@ -133,7 +129,7 @@ pub fn exposures_of(cx: &Context<'_>, e: EniIx, ports: &[(u8, u16)]) -> Vec<Expo
             }
             IpAddr::V6(_) => !snap.enis_at(a).is_empty(),
         };
-        taken || vpc_nets.iter().any(|n| n.contains(&a))
+        taken || cx.in_some_vpc(a)
     };
     let fast = Options {
         record_hops: false,
