@@ -37,7 +37,7 @@ pub fn run(
     let snap = crate::load(snapshot)?;
     let bar = crate::bar(
         "{spinner} linting {msg}: {pos}/{len} rules {wide_bar}",
-        snap.enis.len() > 20_000,
+        snap.enis.len() > 2_000,
     );
     let mut progress = |code: &str, done: usize, total: usize| {
         if let Some(b) = &bar {

@@ -15,7 +15,7 @@ pub const VIOLATED: u8 = 2;
 fn pairs_bar(ck: &mut Checker<'_>, verb: &str) -> Option<indicatif::ProgressBar> {
     let template =
         format!("{{spinner}} {verb} {{msg}}: {{pos}}/{{len}} endpoint-class pairs {{wide_bar}}");
-    let bar = crate::bar(&template, ck.snap.enis.len() > 20_000);
+    let bar = crate::bar(&template, ck.snap.enis.len() > 2_000);
     if let Some(b) = bar.clone() {
         ck.progress = Some(Box::new(move |name: &str, done: usize, total: usize| {
             b.set_length(total as u64);

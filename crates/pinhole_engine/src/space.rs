@@ -178,15 +178,17 @@ impl Bdds {
 }
 
 /// Run a diagram operation; when the manager is full, collect garbage (nodes no live set
-/// holds) and try once more before giving up.
+/// holds) and try again before giving up.
 fn retry<T>(b: &Bdds, f: impl Fn() -> Result<T, oxidd::util::OutOfMemory>) -> SpaceResult<T> {
-    match f() {
-        Ok(x) => Ok(x),
-        Err(_) => {
-            b.collect_garbage();
-            f().map_err(|_| SpaceFull)
+    // A collection can find little while the manager's own collector thread is busy: a few
+    // tries before giving up (a busy machine made one try fail now and then).
+    for _ in 0..3 {
+        match f() {
+            Ok(x) => return Ok(x),
+            Err(_) => b.collect_garbage(),
         }
     }
+    f().map_err(|_| SpaceFull)
 }
 
 impl Space for Bdds {

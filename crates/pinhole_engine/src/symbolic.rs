@@ -234,7 +234,7 @@ impl<'s> Symbolic<'s> {
             },
             // Room for the diagrams grows with the network (address sets of every class and
             // security-group reference); 256 Ki nodes at least, 8 Mi at most.
-            space: Bdds::new((snap.enis.len().saturating_mul(24)).clamp(1 << 18, 1 << 23))?,
+            space: Bdds::new((snap.enis.len().saturating_mul(48)).clamp(1 << 20, 1 << 23))?,
             filters: FxHashMap::default(),
             group_addrs,
             group_sets: FxHashMap::default(),
