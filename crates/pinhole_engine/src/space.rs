@@ -142,11 +142,6 @@ impl Bdds {
         })
     }
 
-    /// Inner nodes in the manager now (alive or not yet collected).
-    pub fn nodes(&self) -> usize {
-        self.manager.with_manager_shared(|m| m.num_inner_nodes())
-    }
-
     fn var(&self, field: Field, bit: u32) -> &BDDFunction {
         // `bit` < width by construction; the index is in range.
         &self.vars[(field.first_var() + bit) as usize]
