@@ -233,7 +233,7 @@ impl<'s> Symbolic<'s> {
                 ..opts
             },
             // Room for the diagrams grows with the network (address sets of every class and
-            // security-group reference); 256 Ki nodes at least, 8 Mi at most.
+            // security-group reference); 1 Mi nodes at least, 8 Mi at most.
             space: Bdds::new((snap.enis.len().saturating_mul(48)).clamp(1 << 20, 1 << 23))?,
             filters: FxHashMap::default(),
             group_addrs,

@@ -199,9 +199,10 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
                 continue;
             };
             let icmp = if v4 { Protocol::ICMP } else { Protocol::ICMPV6 };
+            let peers = PairBounds::peers(snap, &s);
             for proto in [Protocol::TCP, Protocol::UDP, icmp] {
                 let sp = &ck.sym.space;
-                let ub = bounds.of(sp, snap, &s, &d, proto)?;
+                let ub = bounds.of(sp, snap, (&s, &d), &peers, proto)?;
                 if sp.is_empty(&ub) {
                     continue;
                 }
@@ -236,19 +237,8 @@ pub fn matrix(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, CheckError>
         }
     }
     // The internet: its atoms to the interfaces' public addresses, and interfaces to it.
-    let mut from_label: Vec<(String, SideInfo)> = Vec::new();
-    let mut to_public: Vec<(String, SideInfo)> = Vec::new();
-    for (l, set) in &by_label {
-        let m = Members::of(&ck.universe, set.iter().copied());
-        for s in ck.sides(&m, false)? {
-            from_label.push((l.clone(), s));
-        }
-        for s in ck.sides(&m, true)? {
-            if s.public {
-                to_public.push((l.clone(), s));
-            }
-        }
-    }
+    let (from_label, mut to_public) = label_sides(ck, &by_label)?;
+    to_public.retain(|(_, s)| s.public);
     let inet = Members::internet_only(&ck.universe);
     let inet_src = ck.sides(&inet, false)?;
     let inet_dst = ck.sides(&inet, true)?;
@@ -404,28 +394,31 @@ impl PairBounds {
         Some(out)
     }
 
-    /// The bound of a connection from `s` to `d` (`None`: nothing to bound, every port).
+    /// The addresses a server may see for client `s` besides translated ones: every address
+    /// of its interface, public ones included.
+    fn peers(snap: &Snapshot, s: &Member) -> Vec<IpAddr> {
+        let mut peers = eni_addrs(snap, s.eni);
+        let public = snap.eni(s.eni).private_ips.iter();
+        peers.extend(public.filter_map(|p| p.public.map(IpAddr::V4)));
+        peers
+    }
+
+    /// The bound (a set over [`Field::Dport`]) of a connection from `s` to `d`; `peers` is
+    /// [`PairBounds::peers`] of `s`.
     fn of(
         &mut self,
         sp: &Bdds,
         snap: &Snapshot,
-        s: &Member,
-        d: &Member,
+        (s, d): (&Member, &Member),
+        peers: &[IpAddr],
         proto: u8,
     ) -> SpaceResult<Set> {
         let ported = proto == Protocol::TCP || proto == Protocol::UDP;
-        let mut peers = eni_addrs(snap, s.eni);
-        peers.extend(
-            snap.eni(s.eni)
-                .private_ips
-                .iter()
-                .filter_map(|p| p.public.map(IpAddr::V4)),
-        );
         let out = self.ranges(snap, s.addr, false, proto, &[d.addr]);
         if out.as_ref().is_some_and(Vec::is_empty) {
             return Ok(sp.empty());
         }
-        let inn = self.ranges(snap, d.addr, true, proto, &peers);
+        let inn = self.ranges(snap, d.addr, true, proto, peers);
         if inn.as_ref().is_some_and(Vec::is_empty) {
             return Ok(sp.empty());
         }
@@ -435,7 +428,7 @@ impl PairBounds {
         let (ss, ds) = (snap.eni_hot(s.eni).subnet, snap.eni_hot(d.eni).subnet);
         if ss != ds && snap.enis_at(s.addr).len() == 1 && snap.enis_at(d.addr).len() == 1 {
             nout = self.acl(snap.subnet_acl_entries(ss, true), proto, &[d.addr], false);
-            ninn = self.acl(snap.subnet_acl_entries(ds, false), proto, &peers, true);
+            ninn = self.acl(snap.subnet_acl_entries(ds, false), proto, peers, true);
             if [&nout, &ninn]
                 .iter()
                 .any(|r| r.as_ref().is_some_and(Vec::is_empty))
@@ -600,17 +593,7 @@ pub fn matrix_by_sets(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, Che
             }
         }
     }
-    let mut sides: Vec<(String, SideInfo)> = Vec::new();
-    let mut dsts: Vec<(String, SideInfo)> = Vec::new();
-    for (l, set) in &by_label {
-        let m = Members::of(&ck.universe, set.iter().copied());
-        for s in ck.sides(&m, false)? {
-            sides.push((l.clone(), s));
-        }
-        for s in ck.sides(&m, true)? {
-            dsts.push((l.clone(), s));
-        }
-    }
+    let (mut sides, mut dsts) = label_sides(ck, &by_label)?;
     let inet = Members::internet_only(&ck.universe);
     for s in ck.sides(&inet, false)? {
         sides.push(("internet".into(), s));
@@ -633,6 +616,23 @@ pub fn matrix_by_sets(ck: &mut Checker<'_>, by: &MatrixBy) -> Result<Matrix, Che
     let mut groups: Vec<String> = by_label.keys().cloned().collect();
     groups.push("internet".into());
     finish(ck, by, groups, cells, pairs)
+}
+
+/// Sides with the label they stand for.
+type LabelSides = Vec<(String, SideInfo)>;
+
+/// Each label's members as source sides and as destination sides.
+fn label_sides(
+    ck: &mut Checker<'_>,
+    by_label: &BTreeMap<String, FxHashSet<Member>>,
+) -> SpaceResult<(LabelSides, LabelSides)> {
+    let (mut from, mut to) = (Vec::new(), Vec::new());
+    for (l, set) in by_label {
+        let m = Members::of(&ck.universe, set.iter().copied());
+        from.extend(ck.sides(&m, false)?.into_iter().map(|s| (l.clone(), s)));
+        to.extend(ck.sides(&m, true)?.into_iter().map(|s| (l.clone(), s)));
+    }
+    Ok((from, to))
 }
 
 fn finish(
